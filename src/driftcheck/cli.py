@@ -1,0 +1,377 @@
+"""The `driftcheck` command: options in, library calls, rendering and exit codes out.
+
+Exit codes, like diff(1): 0 = clean (or only pending versions), 1 = drift
+(or pending with --fail-on-pending, or stale snapshots with --check),
+2 = could not check (bad input, unreadable database, replay failure).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+
+from driftcheck import __version__
+from driftcheck.errors import DriftcheckError
+
+app = typer.Typer(
+    name="driftcheck",
+    help="Schema drift detection for SQLite: what schema a database should have, what it has, "
+         "and what differs.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+class MigrationsFormat(str, Enum):
+    auto = "auto"
+    plain = "plain"
+    flyway = "flyway"
+    golang_migrate = "golang-migrate"
+    dbmate = "dbmate"
+    goose = "goose"
+    sqlx = "sqlx"
+    diesel = "diesel"
+    dirs = "dirs"
+    pattern = "pattern"
+
+
+class OutputFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+MigrationsOpt = Annotated[str | None, typer.Option(
+    "--migrations", "-m", help="Migrations directory, or python:package.module:attribute.",
+    show_default=False)]
+FormatOpt = Annotated[MigrationsFormat | None, typer.Option(
+    "--migrations-format", help="Force a migration file convention (default: auto-detect).",
+    show_default=False)]
+PatternOpt = Annotated[str | None, typer.Option(
+    "--migrations-pattern", metavar="REGEX",
+    help="Regex with named groups version, name and optionally direction, for other "
+         "file naming conventions.", show_default=False)]
+DbOpt = Annotated[str | None, typer.Option("--db", help="The SQLite database to check (opened "
+                                                        "read-only).", show_default=False)]
+ExpectedOpt = Annotated[str | None, typer.Option(
+    "--expected", metavar="DIR", help="Validate against snapshots in DIR alone (no migrations "
+                                      "needed).", show_default=False)]
+OutOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
+ConfigOpt = Annotated[str | None, typer.Option(
+    "--config", metavar="PATH", help="Config file (default: driftcheck.toml or "
+                                     "[tool.driftcheck] in pyproject.toml here).",
+    show_default=False)]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"driftcheck {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Show the version and exit.")] = False,
+) -> None:
+    """driftcheck: schema drift detection for SQLite databases."""
+
+
+# --------------------------------------------------------------------------
+# Helpers
+
+
+def _colour(stream: Any) -> bool:
+    return bool(getattr(stream, "isatty", lambda: False)()) and "NO_COLOR" not in os.environ
+
+
+def _style() -> Any:
+    from driftcheck.report.text import Style
+
+    return Style(_colour(sys.stdout))
+
+
+def _progress() -> Callable[[int, int], None] | None:
+    if not _colour(sys.stderr):
+        return None
+
+    def show(done: int, total: int) -> None:
+        if total < 50:
+            return
+        sys.stderr.write(f"\rreplaying migrations {done}/{total}")
+        if done == total:
+            sys.stderr.write("\r" + " " * 40 + "\r")
+        sys.stderr.flush()
+
+    return show
+
+
+def _settings(config: str | None, **kwargs: Any) -> Any:
+    from driftcheck.check import Settings
+    from driftcheck.config import load_config
+
+    fmt = kwargs.get("migrations_format")
+    if isinstance(fmt, MigrationsFormat):
+        kwargs["migrations_format"] = fmt.value
+    return Settings.from_config(load_config(config), progress=_progress(), **kwargs)
+
+
+def _fail(exc: DriftcheckError, fmt: OutputFormat, database: str | None,
+          title: str = "validate") -> NoReturn:
+    if fmt is OutputFormat.json:
+        from driftcheck.check import error_report
+
+        typer.echo(error_report(exc, database).model_dump_json(indent=2))
+    err = f"driftcheck {title}: error: {exc.message}"
+    if exc.hint:
+        err += f"\n  hint: {exc.hint}"
+    typer.echo(err, err=True)
+    raise typer.Exit(2)
+
+
+def _guard(fmt: OutputFormat, database: str | None, title: str,
+           body: Callable[[], int]) -> None:
+    """Run a command body: DriftcheckError -> exit 2 with one message, never a traceback."""
+    try:
+        code = body()
+    except DriftcheckError as exc:
+        _fail(exc, fmt, database, title)
+    except KeyboardInterrupt:
+        typer.echo("driftcheck: interrupted", err=True)
+        raise typer.Exit(130) from None
+    except typer.Exit:
+        raise
+    except Exception as exc:  # a bug: say so plainly, keep the traceback for those who ask
+        if os.environ.get("DRIFTCHECK_DEBUG"):
+            raise
+        _fail(DriftcheckError(f"internal error: {type(exc).__name__}: {exc}",
+                              hint="this is a bug in driftcheck; rerun with DRIFTCHECK_DEBUG=1 "
+                                   "for a traceback and report it", code="internal"),
+              fmt, database, title)
+    raise typer.Exit(code)
+
+
+def _exit_code(status: str, fail_on_pending: bool) -> int:
+    if status == "drift" or (status == "pending" and fail_on_pending):
+        return 1
+    return 0
+
+
+# --------------------------------------------------------------------------
+# Commands
+
+
+@app.command()
+def validate(
+    db: DbOpt = None,
+    migrations: MigrationsOpt = None,
+    migrations_format: FormatOpt = None,
+    migrations_pattern: PatternOpt = None,
+    expected: ExpectedOpt = None,
+    fmt: OutOpt = OutputFormat.text,
+    fail_on_pending: Annotated[bool, typer.Option(
+        "--fail-on-pending", help="Exit 1 when versions are pending, not only on drift.")] = False,
+    config: ConfigOpt = None,
+) -> None:
+    """Check a database against its migrations: effective version, drift, pending versions."""
+
+    def body() -> int:
+        from driftcheck.check import validate as run
+        from driftcheck.report.text import render_report
+
+        s = _settings(config, migrations=migrations, migrations_format=migrations_format,
+                      migrations_pattern=migrations_pattern, database=db, expected_dir=expected)
+        result = run(s)
+        if fmt is OutputFormat.json:
+            typer.echo(result.report.model_dump_json(indent=2))
+        else:
+            name = result.expected.states[result.effective.index].name
+            typer.echo(render_report(result.report, _style(), effective_name=name), nl=False)
+        return _exit_code(result.report.status, fail_on_pending)
+
+    _guard(fmt, db, "validate", body)
+
+
+@app.command()
+def status(
+    db: DbOpt = None,
+    migrations: MigrationsOpt = None,
+    migrations_format: FormatOpt = None,
+    migrations_pattern: PatternOpt = None,
+    expected: ExpectedOpt = None,
+    fmt: OutOpt = OutputFormat.text,
+    config: ConfigOpt = None,
+) -> None:
+    """Where is this database? Effective version, latest version, pending count."""
+
+    def body() -> int:
+        from driftcheck.check import validate as run
+        from driftcheck.report.text import Style, counts
+
+        s = _settings(config, migrations=migrations, migrations_format=migrations_format,
+                      migrations_pattern=migrations_pattern, database=db, expected_dir=expected)
+        result = run(s)
+        r = result.report
+        if fmt is OutputFormat.json:
+            typer.echo(r.model_dump_json(indent=2))
+            return _exit_code(r.status, False)
+        style: Style = _style()
+        m = r.migrations
+        assert m is not None
+        effective = r.effective_version or "none"
+        if r.effective_version is not None:
+            name = result.expected.states[result.effective.index].name
+            effective += f" {name}".rstrip()
+            effective += " (exact match)" if r.summary.match == "exact" else (
+                f" (closest match, {r.summary.changes} change"
+                f"{'' if r.summary.changes == 1 else 's'})")
+        rows = [
+            ("database", str(r.target.database)),
+            ("effective", effective),
+            ("latest", m.latest_version or "none"),
+            ("pending", str(r.summary.pending)),
+            ("drift", counts(r.summary) if r.changes else "none"),
+            ("status", style(r.status.upper(), {"clean": "green", "pending": "yellow"}.get(
+                r.status, "red"), bold=True)),
+        ]
+        typer.echo("\n".join(f"{k:<10} {v}" for k, v in rows))
+        return _exit_code(r.status, False)
+
+    _guard(fmt, db, "status", body)
+
+
+@app.command()
+def diff(
+    a: Annotated[str, typer.Argument(metavar="A", help="Expected side: a database path or "
+                                                       "version:V.")],
+    b: Annotated[str, typer.Argument(metavar="B", help="Actual side: a database path or "
+                                                       "version:V.")],
+    migrations: MigrationsOpt = None,
+    migrations_format: FormatOpt = None,
+    migrations_pattern: PatternOpt = None,
+    fmt: OutOpt = OutputFormat.text,
+    config: ConfigOpt = None,
+) -> None:
+    """Compare two schemas (A expected, B actual); exit 1 when they differ."""
+
+    def body() -> int:
+        from driftcheck.check import diff as run
+        from driftcheck.check import now, tool
+        from driftcheck.report.model import DiffReport, summarize
+        from driftcheck.report.text import render_diff
+
+        s = _settings(config, migrations=migrations, migrations_format=migrations_format,
+                      migrations_pattern=migrations_pattern)
+        changes = run(a, b, s)
+        report = DiffReport(tool=tool(), generated_at=now(), expected=a, actual=b,
+                            status="different" if changes else "same", changes=changes,
+                            summary=summarize(changes))
+        if fmt is OutputFormat.json:
+            typer.echo(report.model_dump_json(indent=2))
+        else:
+            typer.echo(render_diff(report, _style()), nl=False)
+        return 1 if changes else 0
+
+    _guard(fmt, f"{a} {b}", "diff", body)
+
+
+@app.command()
+def inspect(
+    db: DbOpt = None,
+    version: Annotated[str | None, typer.Option(
+        "--version", help="Show the expected schema at this version instead.",
+        show_default=False)] = None,
+    migrations: MigrationsOpt = None,
+    migrations_format: FormatOpt = None,
+    migrations_pattern: PatternOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Print the schema model of a database (or of a version) as JSON."""
+
+    def body() -> int:
+        from driftcheck.check import expected_schemas, read_database
+        from driftcheck.errors import ConfigError
+
+        if (db is None) == (version is None):
+            raise ConfigError("inspect needs exactly one of --db PATH and --version V",
+                              hint="e.g. driftcheck inspect --db app.db", code="usage")
+        s = _settings(config, migrations=migrations, migrations_format=migrations_format,
+                      migrations_pattern=migrations_pattern)
+        if db is not None:
+            schema = read_database(db, s)
+            what: dict[str, Any] = {"database": db}
+        else:
+            assert version is not None
+            exp = expected_schemas(s)
+            state = exp.states[exp.state_of(version)]
+            schema = state.schema()
+            what = {"version": state.version, "name": state.name}
+        out = {**what, "fingerprint": schema.fingerprint(),
+               "schema": schema.model_dump(mode="json", exclude_defaults=True)}
+        typer.echo(json.dumps(out, indent=2, ensure_ascii=False))
+        return 0
+
+    _guard(OutputFormat.text, db, "inspect", body)
+
+
+@app.command()
+def snapshot(
+    out: Annotated[str | None, typer.Option(
+        "--out", metavar="DIR", help="Where the expected schemas live (default: "
+                                     "expected_schemas/ or `expected_schemas` in the config).",
+        show_default=False)] = None,
+    check: Annotated[bool, typer.Option(
+        "--check", help="Only check: exit 1 when the snapshots are stale.")] = False,
+    migrations: MigrationsOpt = None,
+    migrations_format: FormatOpt = None,
+    migrations_pattern: PatternOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Write the expected schema of every version to disk (or check it is current)."""
+
+    def body() -> int:
+        from driftcheck import snapshots
+        from driftcheck.check import load_baseline, load_migrations
+
+        s = _settings(config, migrations=migrations, migrations_format=migrations_format,
+                      migrations_pattern=migrations_pattern)
+        directory = Path(out) if out else s.snapshot_dir
+        mset = load_migrations(s)
+        baseline = load_baseline(s)
+        if check:
+            reasons = snapshots.staleness(directory, mset, baseline)
+            if reasons:
+                typer.echo(f"{directory}: stale expected schemas")
+                for reason in reasons[:20]:
+                    typer.echo(f"  - {reason}")
+                if len(reasons) > 20:
+                    typer.echo(f"  ... and {len(reasons) - 20} more")
+                typer.echo("  run `driftcheck snapshot` to update them")
+                return 1
+            typer.echo(f"{directory}: up to date ({len(mset.migrations)} versions)")
+            return 0
+        result = snapshots.snapshot(directory, mset, baseline, s.functions, s.progress)
+        n = len(mset.migrations)
+        if result.replayed_from is None:
+            typer.echo(f"{directory}: up to date ({n} versions)")
+        else:
+            first = mset.migrations[result.replayed_from].version if result.replayed_from < n \
+                else None
+            how = (f"replayed {n - result.replayed_from} of {n} versions"
+                   + (f" from {first}" if first and result.replayed_from else ""))
+            typer.echo(f"{directory}: wrote {result.files_written} files ({how})")
+        return 0
+
+    _guard(OutputFormat.text, None, "snapshot", body)
+
+
+def main() -> None:
+    app()

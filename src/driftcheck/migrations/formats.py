@@ -1,0 +1,291 @@
+"""Migration-tool conventions: file names, and the in-file sections of dbmate and goose."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from driftcheck.errors import MigrationError
+from driftcheck.migrations.model import Statement
+from driftcheck.migrations.split import block_statement, skip_trivia, split_into
+
+# Formats of a migrations directory (MigrationSet.format; --migrations-format).
+DIRECTORY_FORMATS = (
+    "plain",
+    "flyway",
+    "golang-migrate",
+    "dbmate",
+    "goose",
+    "sqlx",
+    "diesel",
+    "dirs",
+    "pattern",
+)
+# Formats whose migrations are files directly in the directory.
+FLAT_FORMATS = ("plain", "flyway", "golang-migrate", "dbmate", "goose", "sqlx")
+
+# What each convention expects, for error messages.
+EXPECTED = {
+    "plain": "NNNN_name.sql or NNNN.sql",
+    "flyway": "V<version>__<description>.sql",
+    "golang-migrate": "<version>_<name>.up.sql / <version>_<name>.down.sql",
+    "dbmate": "<version>_<name>.sql with '-- migrate:up' / '-- migrate:down' sections",
+    "goose": "<version>_<name>.sql with '-- +goose Up' / '-- +goose Down' sections",
+    "sqlx": "<version>_<name>.sql or <version>_<name>.up.sql / .down.sql",
+    "diesel": "directories <version>_<name>/ holding up.sql (and down.sql)",
+    "dirs": "version directories (0.2/, 0.10/) holding .sql files",
+    "pattern": "file paths matching --migrations-pattern",
+}
+
+CODE_EXTENSIONS = frozenset({".php", ".go", ".py", ".rb", ".js", ".ts", ".java", ".kt", ".cs"})
+
+# A file name that starts like a versioned migration ("0001_x.sql", "V2__y.sql").
+VERSIONISH = re.compile(r"V?\d")
+# The version at the start of a code-defined step's file name.
+_CODE_VERSION = re.compile(r"V?(?P<version>\d+(?:[._]\d+)*)(?=[_.\-]|$)")
+
+_PLAIN = re.compile(r"(?P<version>\d+)(?:_(?P<name>.+?))?\.sql")
+_FLYWAY = re.compile(r"V(?P<version>\d+(?:[._]\d+)*)__(?P<name>.*)\.sql")
+FLYWAY_UNDO = re.compile(r"U\d+(?:[._]\d+)*__.*\.sql")
+FLYWAY_REPEATABLE = re.compile(r"R__.*\.sql")
+# golang-migrate: ^([0-9]+)_(.*)\.(down|up)\.(.*)$ - the name may hold dots ("flags.").
+_GOLANG_MIGRATE = re.compile(r"(?P<version>\d+)_(?P<name>.*)\.(?P<direction>up|down)\.sql")
+_SQLX = re.compile(r"(?P<version>\d+)_(?P<name>.+?)(?:\.(?P<direction>up|down))?\.sql")
+_SECTIONED = re.compile(r"(?P<version>\d+)(?:_(?P<name>.*))?\.sql")
+DIESEL_DIR = re.compile(r"(?P<version>\d[\d-]*)_(?P<name>.+)")
+VERSION_DIR = re.compile(r"\d+(?:\.\d+)*")
+
+
+@dataclass(frozen=True)
+class FileRole:
+    """What a file name says: the migration it belongs to and its direction."""
+
+    version: str
+    name: str
+    direction: str = "up"  # "up" | "down"
+
+
+def parse_flat_name(fmt: str, filename: str) -> FileRole | None:
+    """The role of `filename` in a flat-directory format, or None if it does not fit."""
+    if fmt == "plain":
+        m = _PLAIN.fullmatch(filename)
+        if not m:
+            return None
+        name = m.group("name") or ""
+        if name.endswith((".up", ".down")):
+            return None  # an up/down pair is not the plain convention
+        return FileRole(m.group("version"), name)
+    if fmt == "flyway":
+        m = _FLYWAY.fullmatch(filename)
+        if not m:
+            return None
+        return FileRole(m.group("version").replace("_", "."), m.group("name"))
+    if fmt == "golang-migrate":
+        m = _GOLANG_MIGRATE.fullmatch(filename)
+        if not m:
+            return None
+        return FileRole(m.group("version"), m.group("name"), m.group("direction"))
+    if fmt == "sqlx":
+        m = _SQLX.fullmatch(filename)
+        if not m:
+            return None
+        return FileRole(m.group("version"), m.group("name"), m.group("direction") or "up")
+    if fmt in ("dbmate", "goose"):
+        m = _SECTIONED.fullmatch(filename)
+        if not m:
+            return None
+        name = m.group("name") or ""
+        if name.endswith((".up", ".down")):
+            return None
+        return FileRole(m.group("version"), name)
+    raise ValueError(f"not a flat format: {fmt}")
+
+
+def code_step_version(fmt: str, filename: str) -> str | None:
+    """The version of a code-defined step ("0027.php", "V3__Fix.java"), if it has one."""
+    stem, dot, ext = filename.rpartition(".")
+    if not dot or f".{ext.lower()}" not in CODE_EXTENSIONS:
+        return None
+    if fmt in FLAT_FORMATS:
+        role = parse_flat_name(fmt, f"{stem}.sql")
+        if role is not None:
+            return role.version
+    m = _CODE_VERSION.match(stem)
+    if not m:
+        return None
+    version = m.group("version")
+    return version.replace("_", ".") if fmt == "flyway" else version
+
+
+def dirs_file_name(filename: str) -> str:
+    """The name part of a file in a version directory: "01__init.sql" -> "init"."""
+    stem = filename[:-4] if filename.lower().endswith(".sql") else filename
+    return re.sub(r"^\d+_+", "", stem)
+
+
+# --- dbmate and goose: one file, an up section and a down section -------------------
+
+_DBMATE_MARKER = re.compile(r"^--\s*migrate:(?P<dir>up|down)\b(?P<options>.*)$", re.IGNORECASE)
+_GOOSE_MARKER = re.compile(r"^--\s*\+goose\s+(?P<cmd>.*?)\s*$", re.IGNORECASE)
+_GOOSE_UP_LINE = re.compile(r"^[ \t]*--[ \t]*\+goose[ \t]+up\b", re.IGNORECASE | re.MULTILINE)
+_DBMATE_UP_LINE = re.compile(r"^[ \t]*--[ \t]*migrate:up\b", re.IGNORECASE | re.MULTILINE)
+
+
+def has_goose_marker(text: str) -> bool:
+    return _GOOSE_UP_LINE.search(text) is not None
+
+
+def has_dbmate_marker(text: str) -> bool:
+    return _DBMATE_UP_LINE.search(text) is not None
+
+
+@dataclass
+class UpSection:
+    """The up part of a sectioned file, already split."""
+
+    sql: str
+    statements: list[Statement] = field(default_factory=list)
+    rollback_sql: str | None = None
+    no_transaction: bool = False
+
+
+def _check_preamble(lines: list[str], upto: int, file: str, marker: str, fmt: str) -> None:
+    """Only comments and blank lines may come before the first section marker."""
+    text = "\n".join(lines[:upto])
+    pos = skip_trivia(text)
+    if pos < len(text):
+        line = text.count("\n", 0, pos) + 1
+        raise MigrationError(
+            f"{file}: line {line} holds SQL before the '{marker}' line",
+            hint=f"{fmt} only runs SQL inside its sections: move it below '{marker}'",
+        )
+
+
+def parse_dbmate(text: str, file: str) -> UpSection:
+    """Split a dbmate file: `-- migrate:up [options]` ... `-- migrate:down [options]`."""
+    lines = text.split("\n")
+    marks: list[tuple[int, str, str]] = []  # (line index, direction, options)
+    for idx, line in enumerate(lines):
+        m = _DBMATE_MARKER.match(line.strip())
+        if m:
+            marks.append((idx, m.group("dir").lower(), m.group("options")))
+    ups = [mark for mark in marks if mark[1] == "up"]
+    downs = [mark for mark in marks if mark[1] == "down"]
+    if not ups:
+        raise MigrationError(
+            f"{file} does not fit the dbmate format: it has no '-- migrate:up' line",
+            hint="start the file with '-- migrate:up', or choose another --migrations-format",
+        )
+    for kind, found in (("up", ups), ("down", downs)):
+        if len(found) > 1:
+            raise MigrationError(
+                f"{file}: '-- migrate:{kind}' appears {len(found)} times "
+                f"(lines {', '.join(str(i + 1) for i, _, _ in found)})",
+                hint=f"keep one '-- migrate:{kind}' section per file",
+            )
+    _check_preamble(lines, marks[0][0], file, "-- migrate:up", "dbmate")
+
+    def section(start: int) -> tuple[int, int]:
+        end = next((i for i, _, _ in marks if i > start), len(lines))
+        return start + 1, end
+
+    up_idx, _, options = ups[0]
+    first, end = section(up_idx)
+    sql = "\n".join(lines[first:end])
+    no_tx = re.search(r"\btransaction\s*:\s*false\b", options, re.IGNORECASE) is not None
+    rollback = None
+    if downs:
+        d_first, d_end = section(downs[0][0])
+        rollback = "\n".join(lines[d_first:d_end])
+    return UpSection(
+        sql=sql,
+        statements=split_into(sql, file, first_line=first + 1),
+        rollback_sql=rollback,
+        no_transaction=no_tx,
+    )
+
+
+def parse_goose(text: str, file: str) -> UpSection:
+    """Split a goose file, honouring StatementBegin/StatementEnd and NO TRANSACTION."""
+    lines = text.split("\n")
+    up_at: int | None = None
+    down_at: int | None = None
+    no_tx = False
+    block_start: int | None = None
+    blocks: list[tuple[int, int]] = []  # (begin marker line, end marker line)
+    for idx, line in enumerate(lines):
+        m = _GOOSE_MARKER.match(line.strip())
+        if not m:
+            continue
+        cmd = " ".join(m.group("cmd").lower().split())
+        if cmd == "up":
+            if up_at is not None:
+                raise MigrationError(
+                    f"{file}: '-- +goose Up' appears twice (lines {up_at + 1} and {idx + 1})",
+                    hint="keep one '-- +goose Up' section per file",
+                )
+            up_at = idx
+        elif cmd == "down":
+            if block_start is not None:
+                break  # reported below as an unterminated block
+            if down_at is None:
+                down_at = idx
+        elif cmd == "statementbegin":
+            if block_start is not None:
+                raise MigrationError(
+                    f"{file}: line {idx + 1}: '-- +goose StatementBegin' inside the block "
+                    f"opened on line {block_start + 1}",
+                    hint="close each block with '-- +goose StatementEnd' before opening another",
+                )
+            block_start = idx
+        elif cmd == "statementend":
+            if block_start is None:
+                raise MigrationError(
+                    f"{file}: line {idx + 1}: '-- +goose StatementEnd' without a StatementBegin",
+                    hint="add '-- +goose StatementBegin' before the statement",
+                )
+            blocks.append((block_start, idx))
+            block_start = None
+        elif cmd == "no transaction":
+            no_tx = True
+        # other annotations (ENVSUB ON/OFF, ...) do not change the SQL we replay
+    if block_start is not None:
+        raise MigrationError(
+            f"{file}: '-- +goose StatementBegin' on line {block_start + 1} is never closed",
+            hint="add '-- +goose StatementEnd' after the statement",
+        )
+    if up_at is None:
+        raise MigrationError(
+            f"{file} does not fit the goose format: it has no '-- +goose Up' line",
+            hint="start the file with '-- +goose Up', or choose another --migrations-format",
+        )
+    first_marker = up_at if down_at is None else min(up_at, down_at)
+    _check_preamble(lines, first_marker, file, "-- +goose Up", "goose")
+    end = len(lines) if down_at is None or down_at < up_at else down_at
+    sql = "\n".join(lines[up_at + 1 : end])
+
+    statements: list[Statement] = []
+    cursor = up_at + 1
+    up_blocks = [(b, e) for b, e in blocks if up_at < b and e < end]
+    for begin, stop in [*up_blocks, (end, end)]:
+        if begin > cursor:
+            chunk = "\n".join(lines[cursor:begin])
+            statements += split_into(
+                chunk, file, first_line=cursor + 1, first_number=len(statements) + 1
+            )
+        if begin < stop:
+            stmt = block_statement(
+                "\n".join(lines[begin + 1 : stop]),
+                file,
+                first_line=begin + 2,
+                number=len(statements) + 1,
+            )
+            if stmt is not None:
+                statements.append(stmt)
+        cursor = stop + 1
+
+    rollback = None
+    if down_at is not None:
+        down_end = len(lines) if up_at < down_at else up_at
+        rollback = "\n".join(lines[down_at + 1 : down_end])
+    return UpSection(sql=sql, statements=statements, rollback_sql=rollback, no_transaction=no_tx)

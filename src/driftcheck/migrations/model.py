@@ -1,0 +1,57 @@
+"""What a migration source yields: ordered migrations with their statements."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Statement(_Frozen):
+    """One SQL statement of a migration, as written (no trailing newline)."""
+
+    sql: str
+    file: str  # the file it came from, as shown to users (relative to the source)
+    line: int  # 1-based line of the statement's first character in that file
+    number: int  # 1-based position among the migration's statements
+
+
+class Migration(_Frozen):
+    version: str  # as written: "0011", "20240101120000", "1.2.3"
+    name: str  # "" when the convention has no name
+    files: tuple[str, ...]  # up-files in execution order (one unless versions are directories)
+    sql: str  # the up-SQL: BOM stripped, line endings normalised to "\n", files joined by "\n"
+    statements: tuple[Statement, ...]
+    checksum: str  # "sha256:<hex>" of `sql`
+    description: str | None = None
+    rollback_sql: str | None = None  # down-SQL when the source has it
+    no_transaction: bool = False  # goose "-- +goose NO TRANSACTION"
+
+    @property
+    def label(self) -> str:
+        """How errors name the migration: its first file, or version and name."""
+        if self.files:
+            return self.files[0]
+        return f"{self.version} {self.name}".strip()
+
+
+class SkippedStep(_Frozen):
+    """A step in the migration order that cannot be replayed (code-defined)."""
+
+    version: str | None
+    file: str
+    reason: str
+
+
+class MigrationSet(_Frozen):
+    source: str  # as given: a directory path or "python:pkg.mod:attr"
+    format: str  # plain | flyway | golang-migrate | dbmate | goose | sqlx | diesel | dirs | pattern | python
+    migrations: tuple[Migration, ...]  # sorted by version
+    skipped: tuple[SkippedStep, ...] = ()
+    notes: tuple[str, ...] = ()  # e.g. "ignored 3 Flyway undo (U) files"
+
+    @property
+    def latest_version(self) -> str | None:
+        return self.migrations[-1].version if self.migrations else None

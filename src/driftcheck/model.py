@@ -1,0 +1,329 @@
+"""The schema model: frozen, I/O-free, dialect-neutral in shape.
+
+Both sides of every comparison (the replayed expected schema and the target
+database) are read into these models by the same introspector. Pieces of SQL
+are kept as `Sql*` values: they carry the raw text for display and a
+canonical key (from `normalize`) for comparison, and compare equal by key.
+Serialised (JSON, snapshots), a `Sql*` value is just its raw text, so stored
+snapshots never depend on the normaliser's version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic_core import core_schema
+
+from driftcheck import normalize
+
+
+class SqlText:
+    """A piece of SQL: raw text for people, canonical key for comparison."""
+
+    __slots__ = ("sql", "_key")
+    _keyer: ClassVar[Any] = staticmethod(normalize.expression_key)
+
+    def __init__(self, sql: str) -> None:
+        self.sql = sql
+        self._key: str | None = None
+
+    @property
+    def key(self) -> str:
+        # Computed on first comparison: replay builds many objects that are
+        # only ever compared by their raw text.
+        if self._key is None:
+            self._key = type(self)._keyer(self.sql)
+        return self._key
+
+    @property
+    def token_compared(self) -> bool:
+        """True when sqlglot could not parse the text and tokens were compared."""
+        return self.key.startswith(normalize.TOKENS_PREFIX)
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and self.key == other.key  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, self.key))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.sql!r})"
+
+    def __str__(self) -> str:
+        return self.sql
+
+    @classmethod
+    def _coerce(cls, value: Any) -> SqlText:
+        if isinstance(value, cls):
+            return value
+        if isinstance(value, str):
+            return cls(value)
+        raise TypeError(f"expected SQL text, got {type(value).__name__}")
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_plain_validator_function(
+            cls._coerce,
+            serialization=core_schema.plain_serializer_function_ser_schema(lambda v: v.sql),
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> dict[str, Any]:
+        return {"type": "string", "description": "SQL text as written"}
+
+
+class SqlExpr(SqlText):
+    """A scalar expression: CHECK body, partial-index WHERE, index key, generated column."""
+
+
+class SqlDefault(SqlText):
+    """A column DEFAULT, as pragma_table_info reports it."""
+
+    _keyer = staticmethod(normalize.default_key)
+
+
+class SqlSelect(SqlText):
+    """A view's SELECT."""
+
+    _keyer = staticmethod(normalize.select_key)
+
+
+class SqlStatement(SqlText):
+    """One statement of a trigger body."""
+
+    _keyer = staticmethod(normalize.statement_key)
+
+
+class SqlTokens(SqlText):
+    """Text compared token by token (virtual-table module arguments)."""
+
+    _keyer = staticmethod(normalize.tokens_key)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Column(_Model):
+    name: str
+    type: str = ""  # declared type exactly as written; "" when none
+    not_null: bool = False
+    default: SqlDefault | None = None
+    collation: str | None = None  # None: BINARY
+    primary_key: int = 0  # 1-based position in the primary key; 0 when not part of it
+    hidden: bool = False  # a hidden column of a virtual table
+    generated: SqlExpr | None = None
+    generated_kind: Literal["virtual", "stored"] | None = None
+
+    @property
+    def affinity(self) -> str:
+        return normalize.affinity(self.type)
+
+
+class KeyPart(_Model):
+    """One key of an index, PRIMARY KEY or UNIQUE constraint: a column or an expression."""
+
+    column: str | None = None
+    expression: SqlExpr | None = None
+    collation: str = "BINARY"
+    desc: bool = False
+
+    @property
+    def label(self) -> str:
+        text = self.column if self.column is not None else f"({self.expression})"
+        if self.collation != "BINARY":
+            text += f" COLLATE {self.collation}"
+        return text + (" DESC" if self.desc else "")
+
+
+class PrimaryKey(_Model):
+    name: str | None = None
+    parts: tuple[KeyPart, ...]
+
+
+class UniqueConstraint(_Model):
+    name: str | None = None
+    parts: tuple[KeyPart, ...]
+
+
+class ForeignKey(_Model):
+    name: str | None = None
+    columns: tuple[str, ...]
+    ref_table: str
+    ref_columns: tuple[str, ...] = ()  # () means the referenced table's primary key
+    on_update: str = "NO ACTION"
+    on_delete: str = "NO ACTION"
+    match: str = "NONE"
+    deferred: bool = False  # DEFERRABLE INITIALLY DEFERRED
+
+
+class Check(_Model):
+    name: str | None = None
+    expression: SqlExpr
+    column: str | None = None  # set for a column constraint
+
+
+class VirtualModule(_Model):
+    module: str
+    args: tuple[SqlTokens, ...] = ()
+
+
+class Table(_Model):
+    kind: Literal["table"] = "table"
+    name: str
+    sql: str = ""
+    columns: tuple[Column, ...]
+    primary_key: PrimaryKey | None = None
+    rowid_alias: str | None = None  # the INTEGER PRIMARY KEY column aliasing the rowid
+    unique: tuple[UniqueConstraint, ...] = ()
+    foreign_keys: tuple[ForeignKey, ...] = ()
+    checks: tuple[Check, ...] = ()
+    strict: bool = False
+    without_rowid: bool = False
+    autoincrement: bool = False
+    virtual: VirtualModule | None = None
+    # Set when the CREATE statement could not be taken apart: then the whole
+    # statement is compared token by token instead of the parts it hides.
+    unparsed: SqlTokens | None = None
+
+
+class Index(_Model):
+    kind: Literal["index"] = "index"
+    name: str
+    table: str
+    sql: str = ""
+    unique: bool = False
+    parts: tuple[KeyPart, ...]
+    where: SqlExpr | None = None
+    unparsed: SqlTokens | None = None
+
+
+class View(_Model):
+    kind: Literal["view"] = "view"
+    name: str
+    sql: str = ""
+    columns: tuple[str, ...] | None = None  # declared column list: CREATE VIEW v(a, b)
+    select: SqlSelect
+    error: str | None = None  # why the view does not compile (e.g. "no such table: t")
+    unparsed: SqlTokens | None = None
+
+
+class Trigger(_Model):
+    kind: Literal["trigger"] = "trigger"
+    name: str
+    table: str
+    sql: str = ""
+    timing: Literal["BEFORE", "AFTER", "INSTEAD OF"] = "BEFORE"
+    event: Literal["INSERT", "UPDATE", "DELETE"] | None = None
+    update_of: tuple[str, ...] = ()
+    when: SqlExpr | None = None
+    body: tuple[SqlStatement, ...] = ()
+    unparsed: SqlTokens | None = None
+
+
+SchemaObject = Table | Index | View | Trigger
+ObjectKind = Literal["table", "index", "view", "trigger"]
+
+
+class Schema(_Model):
+    tables: dict[str, Table] = {}
+    indexes: dict[str, Index] = {}
+    views: dict[str, View] = {}
+    triggers: dict[str, Trigger] = {}
+
+    def objects(self) -> list[SchemaObject]:
+        return [*self.tables.values(), *self.indexes.values(), *self.views.values(),
+                *self.triggers.values()]
+
+    def is_empty(self) -> bool:
+        return not (self.tables or self.indexes or self.views or self.triggers)
+
+    @classmethod
+    def of(cls, objects: Any) -> Schema:
+        """Build a schema from objects, in name order (deterministic output)."""
+        groups: dict[str, dict[str, Any]] = {"table": {}, "index": {}, "view": {}, "trigger": {}}
+        for obj in sorted(objects, key=lambda o: (o.kind, normalize.fold(o.name), o.name)):
+            groups[obj.kind][obj.name] = obj
+        return cls.model_construct(
+            tables=groups["table"], indexes=groups["index"], views=groups["view"],
+            triggers=groups["trigger"],
+        )
+
+    def fingerprint(self) -> str:
+        return schema_fingerprint(self.objects())
+
+
+# --------------------------------------------------------------------------
+# Canonical forms and fingerprints
+
+_DISPLAY_ONLY = frozenset({"sql"})
+
+
+def canonical(value: Any, field: str | None = None) -> Any:
+    """A JSON-able canonical form: raw text dropped, keys used, identifiers folded."""
+    if isinstance(value, SqlText):
+        return value.key
+    if isinstance(value, BaseModel):
+        return {
+            name: canonical(getattr(value, name), name)
+            for name in type(value).model_fields
+            if name not in _DISPLAY_ONLY
+        }
+    if isinstance(value, (tuple, list)):
+        return [canonical(v, field) for v in value]
+    if isinstance(value, dict):
+        return {normalize.fold(k): canonical(v, field) for k, v in value.items()}
+    if isinstance(value, str):
+        return normalize.canonical_type(value) if field == "type" else normalize.fold(value)
+    return value
+
+
+def object_hash(obj: SchemaObject) -> str:
+    """Hash of one object's canonical form: equal for objects that mean the same."""
+    text = json.dumps(canonical(obj), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def raw_hash(obj: SchemaObject) -> str:
+    """Hash of an object exactly as read (raw SQL text included): cheap, no parsing.
+
+    Equal raw hashes imply equal canonical hashes, never the other way round.
+    """
+    return hashlib.sha256(obj.model_dump_json().encode()).hexdigest()
+
+
+_CANONICAL_BY_RAW: dict[str, str] = {}
+
+
+def canonical_hash(obj: SchemaObject, raw: str | None = None) -> str:
+    """`object_hash`, memoised by raw hash: shared objects are normalised once."""
+    raw = raw or raw_hash(obj)
+    found = _CANONICAL_BY_RAW.get(raw)
+    if found is None:
+        if len(_CANONICAL_BY_RAW) > 200_000:  # bound memory in long-running processes
+            _CANONICAL_BY_RAW.clear()
+        found = _CANONICAL_BY_RAW[raw] = object_hash(obj)
+    return found
+
+
+def object_id(obj: SchemaObject) -> str:
+    """Identity of an object within a schema: kind and folded name."""
+    return f"{obj.kind}:{normalize.fold(obj.name)}"
+
+
+def fingerprint_of_hashes(hashes: Any) -> str:
+    """Combine (object id, object hash) pairs into a schema fingerprint."""
+    items = sorted(f"{oid}:{h}" for oid, h in hashes)
+    return "sha256:" + hashlib.sha256("\n".join(items).encode()).hexdigest()
+
+
+def schema_fingerprint(objects: Any) -> str:
+    """Hash of the normalised schema: equal schemas give equal fingerprints."""
+    return fingerprint_of_hashes((object_id(o), object_hash(o)) for o in objects)

@@ -1,0 +1,205 @@
+"""Replay migrations into an in-memory SQLite database: the expected schemas.
+
+Each version's statements run in order in a fresh in-memory database (in
+autocommit mode, so migrations that BEGIN/COMMIT or set PRAGMA foreign_keys
+work as they do for the application). After every version the schema is
+snapshotted incrementally: only objects whose sqlite_schema rows changed are
+read again (plus the indexes of changed tables, and views, whose columns
+depend on the tables beneath them), so the cost stays close to SQLite's own
+cost of executing the DDL.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from driftcheck.errors import ReplayError
+from driftcheck.migrations.model import Migration, Statement
+from driftcheck.normalize import fold
+from driftcheck.model import (
+    Schema,
+    SchemaObject,
+    canonical_hash,
+    fingerprint_of_hashes,
+    raw_hash,
+)
+from driftcheck.sqlite.connect import FunctionStub, open_memory
+from driftcheck.sqlite.introspect import MasterRow, read_master, read_objects
+
+ObjectKey = tuple[str, str]  # (kind, folded name)
+
+
+@dataclass
+class VersionState:
+    """The expected schema after one version (or, for the first state, before any)."""
+
+    version: str | None  # None: before the first migration (empty, or the baseline)
+    name: str
+    checksum: str | None
+    objects: dict[ObjectKey, SchemaObject]
+    hashes: dict[ObjectKey, str]  # raw hashes (see model.raw_hash)
+    changed: set[ObjectKey] = field(default_factory=set)  # added or changed by this version
+    removed: set[ObjectKey] = field(default_factory=set)
+    _fingerprint: str | None = None
+    _raw_fingerprint: str | None = None
+    _schema: Schema | None = None
+
+    @property
+    def raw_fingerprint(self) -> str:
+        """Fingerprint of the schema exactly as read: equal means identical text."""
+        if self._raw_fingerprint is None:
+            self._raw_fingerprint = fingerprint_of_hashes(
+                (f"{k}:{n}", h) for (k, n), h in self.hashes.items())
+        return self._raw_fingerprint
+
+    @property
+    def fingerprint(self) -> str:
+        """Fingerprint of the normalised schema: equal means the same schema."""
+        if self._fingerprint is None:
+            self._fingerprint = fingerprint_of_hashes(self.canonical_hashes().items())
+        return self._fingerprint
+
+    def canonical_hashes(self) -> dict[str, str]:
+        return {f"{k}:{n}": canonical_hash(self.objects[(k, n)], h)
+                for (k, n), h in self.hashes.items()}
+
+    def schema(self) -> Schema:
+        if self._schema is None:
+            self._schema = Schema.of(self.objects.values())
+        return self._schema
+
+    def successor(self, version: str, name: str, checksum: str,
+                  changed: Iterable[SchemaObject], removed: Iterable[ObjectKey]) -> VersionState:
+        objects = dict(self.objects)
+        hashes = dict(self.hashes)
+        removed_keys = set(removed)
+        for key in removed_keys:
+            objects.pop(key, None)
+            hashes.pop(key, None)
+        changed_keys: set[ObjectKey] = set()
+        for obj in changed:
+            key = object_key(obj)
+            h = raw_hash(obj)
+            if hashes.get(key) != h:
+                changed_keys.add(key)
+                objects[key] = obj
+                hashes[key] = h
+        return VersionState(version, name, checksum, objects, hashes, changed_keys, removed_keys)
+
+
+def object_key(obj: SchemaObject) -> ObjectKey:
+    return (obj.kind, fold(obj.name))
+
+
+@dataclass
+class Baseline:
+    """SQL run before the first migration (a base schema, or a runner's own table)."""
+
+    file: str
+    statements: tuple[Statement, ...]
+    checksum: str
+
+
+_NO_SUCH_FUNCTION = re.compile(r"no such function: (\S+)", re.IGNORECASE)
+
+
+def replay_error(m: Migration | None, stmt: Statement, exc: sqlite3.Error,
+                 label: str | None = None) -> ReplayError:
+    where = label or (f"version {m.version} ({stmt.file})" if m else stmt.file)
+    message = (f"{where}, statement {stmt.number} (line {stmt.line}): {exc}")
+    hint = "fix the migration, or check that the migrations run in this order"
+    func = _NO_SUCH_FUNCTION.search(str(exc))
+    if func:
+        hint = (f"the application registers {func.group(1)}() at runtime; declare it for replay "
+                f"in driftcheck.toml: [replay] functions = [\"{func.group(1)}\"] (a stub returning "
+                f"NULL), or identity = [\"{func.group(1)}\"] (returns its first argument)")
+    return ReplayError(message, hint=hint, code="replay_failed")
+
+
+def execute_statements(conn: sqlite3.Connection, statements: Sequence[Statement],
+                       on_error: Callable[[Statement, sqlite3.Error], Exception]) -> None:
+    for stmt in statements:
+        try:
+            conn.execute(stmt.sql).fetchall()
+        except sqlite3.Error as exc:
+            raise on_error(stmt, exc) from None
+
+
+class Replayer:
+    """Runs migrations into one in-memory database, version by version."""
+
+    def __init__(self, functions: Iterable[FunctionStub] = (),
+                 conn: sqlite3.Connection | None = None) -> None:
+        self.conn = conn if conn is not None else open_memory(functions)
+        self.master: dict[ObjectKey, MasterRow] = read_master(self.conn)
+        self.schema_version = self._schema_version()
+
+    def _schema_version(self) -> int:
+        return int(self.conn.execute("PRAGMA schema_version").fetchone()[0])
+
+    def initial_state(self, baseline: Baseline | None = None) -> VersionState:
+        if baseline is not None:
+            execute_statements(
+                self.conn, baseline.statements,
+                lambda s, e: replay_error(None, s, e, label=f"baseline {baseline.file}"))
+            self._finish_transaction()
+            self.master = read_master(self.conn)
+            self.schema_version = self._schema_version()
+        objects = {object_key(o): o for o in read_objects(self.conn, self.master)}
+        return VersionState(None, "", baseline.checksum if baseline else None, objects,
+                            {k: raw_hash(o) for k, o in objects.items()}, set(objects))
+
+    def apply(self, state: VersionState, m: Migration) -> VersionState:
+        execute_statements(self.conn, m.statements, lambda s, e: replay_error(m, s, e))
+        self._finish_transaction()
+        version = self._schema_version()
+        if version == self.schema_version:  # data-only migration: nothing to read
+            return state.successor(m.version, m.name, m.checksum, (), ())
+        self.schema_version = version
+        new = read_master(self.conn)
+        old = self.master
+        self.master = new
+        changed_tables = {k for k, r in new.items()
+                          if k[0] == "table" and (k not in old or old[k].sql != r.sql)}
+        gone = {k for k in old if k not in new}
+        wanted: set[ObjectKey] = set()
+        # A view stops compiling only when something it reads goes away (RENAME
+        # and DROP COLUMN check and rewrite views; DROP TABLE does not).
+        views_stale = any(k[0] in ("table", "view") for k in gone)
+        for k, r in new.items():
+            if k not in old or old[k].sql != r.sql or old[k].tbl_name != r.tbl_name:
+                wanted.add(k)
+            elif k[0] == "index" and ("table", fold(r.tbl_name)) in changed_tables:
+                wanted.add(k)  # e.g. a rebuilt table with another collation beneath it
+            elif k[0] == "view" and views_stale:
+                wanted.add(k)
+        objects = read_objects(self.conn, new, wanted)
+        return state.successor(m.version, m.name, m.checksum, objects, gone)
+
+    def _finish_transaction(self) -> None:
+        # A migration that opened a transaction and never closed it: keep its work.
+        if self.conn.in_transaction:
+            self.conn.execute("COMMIT")
+
+    def run(self, states: list[VersionState], migrations: Sequence[Migration],
+            progress: Callable[[int, int], None] | None = None) -> list[VersionState]:
+        """Apply `migrations` after the last of `states`; return all states."""
+        for i, m in enumerate(migrations):
+            states.append(self.apply(states[-1], m))
+            if progress is not None:
+                progress(i + 1, len(migrations))
+        return states
+
+    def checkpoint(self) -> bytes:
+        return self.conn.serialize()
+
+
+def replay(migrations: Sequence[Migration], *, functions: Iterable[FunctionStub] = (),
+           baseline: Baseline | None = None,
+           progress: Callable[[int, int], None] | None = None) -> list[VersionState]:
+    """Expected schema before the first version and after every version."""
+    r = Replayer(functions)
+    return r.run([r.initial_state(baseline)], migrations, progress)

@@ -1,0 +1,1 @@
+"""Reports: the JSON contract (`model`) and renderings for people (`text`)."""

@@ -1,0 +1,105 @@
+"""The JSON report: a public contract, versioned by `report_version`.
+
+These models are the contract; docs/report.schema.json is generated from
+them (`python -m driftcheck.report.schema`), and a test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from driftcheck.diff import Change
+
+REPORT_VERSION = 1
+
+Status = Literal["clean", "pending", "drift", "error"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Tool(_Model):
+    name: Literal["driftcheck"] = "driftcheck"
+    version: str
+
+
+class Target(_Model):
+    database: str | None = Field(description="the database path as given")
+    dialect: Literal["sqlite"] = "sqlite"
+
+
+class SkippedStep(_Model):
+    version: str | None
+    file: str
+    reason: str
+
+
+class Migrations(_Model):
+    source: str = Field(description="migrations directory, python:module:attr, or the snapshot "
+                                    "directory when validating from snapshots alone")
+    format: str
+    count: int
+    latest_version: str | None
+    expected_from: Literal["replay", "snapshots"] = Field(
+        description="where the expected schemas came from")
+    skipped: list[SkippedStep] = Field(default_factory=list,
+                                       description="code-defined steps that cannot be replayed")
+
+
+class Summary(_Model):
+    errors: int = 0
+    warnings: int = 0
+    info: int = 0
+    changes: int = 0
+    pending: int = Field(0, description="versions after the effective version")
+    match: Literal["exact", "closest", "none"] = Field(
+        "none", description="exact: the database equals the effective version's schema; "
+                            "closest: the version with the fewest changes")
+
+
+class ErrorInfo(_Model):
+    code: str
+    message: str
+    hint: str | None = None
+
+
+class Report(_Model):
+    report_version: Literal[1] = REPORT_VERSION
+    tool: Tool
+    generated_at: str = Field(description="ISO-8601 UTC")
+    target: Target
+    migrations: Migrations | None = None
+    history: dict[str, Any] | None = None
+    effective_version: str | None = None
+    status: Status
+    changes: list[Change] = Field(default_factory=list)
+    plan: list[dict[str, Any]] = Field(default_factory=list)
+    summary: Summary = Field(default_factory=Summary)
+    error: ErrorInfo | None = None
+
+
+class DiffReport(_Model):
+    """`driftcheck diff A B`: A is expected, B is actual."""
+
+    report_version: Literal[1] = REPORT_VERSION
+    tool: Tool
+    generated_at: str
+    expected: str
+    actual: str
+    status: Literal["same", "different", "error"]
+    changes: list[Change] = Field(default_factory=list)
+    summary: Summary = Field(default_factory=Summary)
+    error: ErrorInfo | None = None
+
+
+def summarize(changes: list[Change], **extra: Any) -> Summary:
+    return Summary(
+        errors=sum(c.severity == "error" for c in changes),
+        warnings=sum(c.severity == "warning" for c in changes),
+        info=sum(c.severity == "info" for c in changes),
+        changes=len(changes),
+        **extra,
+    )

@@ -1,0 +1,1 @@
+"""Reading schema structure from SQLite databases (pragmas and stored CREATE statements)."""

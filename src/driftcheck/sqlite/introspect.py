@@ -1,0 +1,501 @@
+"""Read a SQLite database's schema into the model: the only introspector.
+
+The replayed expected database and the target database are both read here.
+Structure comes from SQLite itself, in a handful of batched queries that join
+the pragma table-valued functions with sqlite_schema (not one query per
+table); what the pragmas hide (CHECKs, collations, generated expressions,
+AUTOINCREMENT, constraint names, DEFERRABLE, virtual-table arguments, index
+expressions, partial-index WHERE, view and trigger bodies) comes from the
+CREATE statements via `ddl`.
+
+`read_objects(conn, names=...)` reads only the named objects, which is what
+incremental replay needs after each version.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import defaultdict
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from driftcheck import normalize
+from driftcheck.model import (
+    Check,
+    Column,
+    ForeignKey,
+    Index,
+    KeyPart,
+    PrimaryKey,
+    SchemaObject,
+    SqlDefault,
+    SqlExpr,
+    SqlSelect,
+    SqlStatement,
+    SqlTokens,
+    Table,
+    Trigger,
+    UniqueConstraint,
+    View,
+    VirtualModule,
+)
+from driftcheck.sqlite import ddl
+
+# Shadow tables of the virtual-table modules SQLite ships, by suffix; used
+# when pragma_table_list cannot tell (module not loaded, SQLite < 3.37).
+_SHADOW_SUFFIXES = {
+    "fts5": ("data", "idx", "content", "docsize", "config"),
+    "fts4": ("content", "segments", "segdir", "docsize", "stat"),
+    "fts3": ("content", "segments", "segdir", "docsize", "stat"),
+    "rtree": ("node", "rowid", "parent"),
+    "rtree_i32": ("node", "rowid", "parent"),
+    "geopoly": ("node", "rowid", "parent"),
+}
+
+
+@dataclass(frozen=True)
+class MasterRow:
+    type: str
+    name: str
+    tbl_name: str
+    sql: str | None
+
+
+def read_master(conn: sqlite3.Connection) -> dict[tuple[str, str], MasterRow]:
+    """sqlite_schema rows of the user's objects, keyed by (type, folded name).
+
+    Internal objects are left out: `sqlite_*` (sqlite_sequence, sqlite_stat*,
+    autoindexes) and the shadow tables of virtual tables.
+    """
+    rows = [
+        MasterRow(*r)
+        for r in conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_schema")
+        if not normalize.fold(r[1]).startswith("sqlite_")
+    ]
+    shadow = _shadow_tables(conn, rows)
+    return {
+        (r.type, normalize.fold(r.name)): r
+        for r in rows
+        if r.type in ("table", "index", "view", "trigger")
+        and not (r.type == "table" and normalize.fold(r.name) in shadow)
+        and not (r.type == "index" and normalize.fold(r.tbl_name) in shadow)
+    }
+
+
+def _shadow_tables(conn: sqlite3.Connection, rows: list[MasterRow]) -> set[str]:
+    """Tables that belong to a virtual table (FTS5's `*_data`, `*_idx`, ...)."""
+    virtual = [r for r in rows if r.type == "table" and r.sql and _is_virtual(r.sql)]
+    if not virtual:
+        return set()
+    shadow: set[str] = set()
+    try:
+        # With an argument, pragma_table_list looks at that table alone; without
+        # one it would compile every view in the database.
+        for (name,) in conn.execute(
+            "SELECT t.name FROM sqlite_schema AS m JOIN pragma_table_list(m.name) AS t "
+            "WHERE m.type = 'table' AND t.schema = 'main' AND t.type = 'shadow'"
+        ):
+            shadow.add(normalize.fold(name))
+    except sqlite3.Error:
+        pass  # SQLite < 3.37: rely on the suffixes below
+    for r in virtual:
+        if r.sql:
+            module = _virtual_module(r.sql)
+            for suffix in _SHADOW_SUFFIXES.get(module, ()):
+                shadow.add(normalize.fold(f"{r.name}_{suffix}"))
+    return shadow
+
+
+def _is_virtual(sql: str) -> bool:
+    head = normalize.upper(sql[:64]).split()
+    return len(head) >= 2 and head[1] == "VIRTUAL"
+
+
+def _virtual_module(sql: str) -> str:
+    try:
+        parsed = ddl.parse_create_table(sql)
+    except ddl.DDLParseError:
+        return ""
+    return normalize.fold(parsed.module) if isinstance(parsed, ddl.VirtualTableDef) else ""
+
+
+def read_objects(
+    conn: sqlite3.Connection,
+    master: dict[tuple[str, str], MasterRow] | None = None,
+    names: Collection[tuple[str, str]] | None = None,
+) -> list[SchemaObject]:
+    """Read the schema objects; with `names`, only those (type, folded name) keys."""
+    if master is None:
+        master = read_master(conn)
+    wanted = master if names is None else {k: master[k] for k in names if k in master}
+    tables = [r for (t, _), r in wanted.items() if t == "table"]
+    indexes = [r for (t, _), r in wanted.items() if t == "index"]
+    views = [r for (t, _), r in wanted.items() if t == "view"]
+    triggers = [r for (t, _), r in wanted.items() if t == "trigger"]
+
+    reader = _Reader(conn, master)
+    out: list[SchemaObject] = []
+    out.extend(reader.tables(tables))
+    out.extend(reader.indexes(indexes))
+    out.extend(reader.views(views))
+    out.extend(_trigger(r) for r in triggers)
+    return out
+
+
+class _Reader:
+    """Batched pragma reads for a set of tables."""
+
+    def __init__(self, conn: sqlite3.Connection, master: dict[tuple[str, str], MasterRow]):
+        self.conn = conn
+        self.master = master
+
+    def _query(self, sql: str, names: Iterable[str]) -> list[Any]:
+        return self.conn.execute(sql, (json.dumps(sorted(set(names))),)).fetchall()
+
+    # -- tables ------------------------------------------------------------
+    def tables(self, rows: list[MasterRow]) -> list[Table]:
+        if not rows:
+            return []
+        plain = [r for r in rows if not (r.sql and _is_virtual(r.sql))]
+        virtual = [r for r in rows if r.sql and _is_virtual(r.sql)]
+        names = [r.name for r in plain]
+
+        columns: dict[str, list[Any]] = defaultdict(list)
+        if names:
+            for row in self._query(
+                "SELECT m.name, p.cid, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk, p.hidden "
+                "FROM sqlite_schema AS m JOIN pragma_table_xinfo(m.name) AS p "
+                "WHERE m.type = 'table' AND m.name IN (SELECT value FROM json_each(?)) "
+                "ORDER BY m.name, p.cid",
+                names,
+            ):
+                columns[row[0]].append(row[1:])
+        for r in virtual:
+            try:
+                columns[r.name] = [
+                    tuple(x)
+                    for x in self.conn.execute(
+                        "SELECT cid, name, type, \"notnull\", dflt_value, pk, hidden "
+                        "FROM pragma_table_xinfo(?) ORDER BY cid",
+                        (r.name,),
+                    )
+                ]
+            except sqlite3.Error:
+                columns[r.name] = []  # module not available here: compare module and args only
+
+        index_rows = self._index_rows(names)
+        fk_rows: dict[str, list[Any]] = defaultdict(list)
+        if names:
+            for row in self._query(
+                "SELECT m.name, f.id, f.seq, f.\"table\", f.\"from\", f.\"to\", f.on_update, "
+                "f.on_delete, f.\"match\" FROM sqlite_schema AS m "
+                "JOIN pragma_foreign_key_list(m.name) AS f "
+                "WHERE m.type = 'table' AND m.name IN (SELECT value FROM json_each(?)) "
+                "ORDER BY m.name, f.id, f.seq",
+                names,
+            ):
+                fk_rows[row[0]].append(row[1:])
+
+        out: list[Table] = []
+        for r in plain:
+            out.append(_table(r, columns.get(r.name, []), index_rows.get(r.name, {}),
+                              fk_rows.get(r.name, [])))
+        for r in virtual:
+            out.append(_virtual_table(r, columns.get(r.name, [])))
+        return out
+
+    def _index_rows(self, table_names: list[str]) -> dict[str, dict[str, Any]]:
+        """table -> index name -> (unique, origin, partial, [xinfo rows])."""
+        result: dict[str, dict[str, Any]] = defaultdict(dict)
+        if not table_names:
+            return result
+        for row in self._query(
+            "SELECT m.name, l.name, l.\"unique\", l.origin, l.partial, "
+            "x.seqno, x.cid, x.name, x.\"desc\", x.coll, x.\"key\" "
+            "FROM sqlite_schema AS m JOIN pragma_index_list(m.name) AS l "
+            "JOIN pragma_index_xinfo(l.name) AS x "
+            "WHERE m.type = 'table' AND m.name IN (SELECT value FROM json_each(?)) "
+            "ORDER BY m.name, l.name, x.seqno",
+            table_names,
+        ):
+            table, index, unique, origin, partial = row[:5]
+            entry = result[table].setdefault(index, [bool(unique), origin, bool(partial), []])
+            entry[3].append(row[5:])
+        return result
+
+    # -- indexes -----------------------------------------------------------
+    def indexes(self, rows: list[MasterRow]) -> list[Index]:
+        if not rows:
+            return []
+        by_table = self._index_rows(sorted({r.tbl_name for r in rows}))
+        out = []
+        for r in rows:
+            info = by_table.get(r.tbl_name, {}).get(r.name)
+            if info is None:  # the table name's case differs in sqlite_schema; look it up
+                info = next(
+                    (v.get(r.name) for k, v in by_table.items()
+                     if normalize.fold(k) == normalize.fold(r.tbl_name) and r.name in v),
+                    None,
+                )
+            out.append(_index(r, info))
+        return out
+
+    # -- views -------------------------------------------------------------
+    def views(self, rows: list[MasterRow]) -> list[View]:
+        """Views, each compiled once to learn whether it still works.
+
+        Compiling a view (reading its columns) is what fails when a table it
+        uses was dropped, or a function it calls is not registered.
+        """
+        if not rows:
+            return []
+        errors: dict[str, str] = {}
+        try:
+            self._query(
+                "SELECT count(*) FROM sqlite_schema AS m JOIN pragma_table_xinfo(m.name) AS p "
+                "WHERE m.type = 'view' AND m.name IN (SELECT value FROM json_each(?))",
+                [r.name for r in rows],
+            )
+        except sqlite3.Error:
+            # At least one does not compile: find out which, one by one.
+            for r in rows:
+                try:
+                    self.conn.execute("SELECT count(*) FROM pragma_table_xinfo(?)",
+                                      (r.name,)).fetchall()
+                except sqlite3.Error as exc:
+                    errors[r.name] = str(exc)
+        return [_view(r, errors.get(r.name)) for r in rows]
+
+
+# --------------------------------------------------------------------------
+# Assembling model objects
+
+
+@lru_cache(maxsize=16384)
+def _ddl_or_none(parse: Any, sql: str | None) -> Any:
+    """Parse a CREATE statement (cached: replay sees the same text many times)."""
+    if not sql:
+        return None
+    try:
+        return parse(sql)
+    except ddl.DDLParseError:
+        return None
+
+
+def _table(
+    r: MasterRow,
+    columns: list[Any],
+    index_rows: dict[str, Any],
+    fk_rows: list[Any],
+) -> Table:
+    parsed = _ddl_or_none(ddl.parse_create_table, r.sql)
+    if not isinstance(parsed, ddl.TableDef):
+        parsed = None
+    unparsed = SqlTokens(r.sql) if parsed is None and r.sql else None
+    col_defs = {normalize.fold(c.name): c for c in parsed.columns} if parsed else {}
+
+    cols: list[Column] = []
+    for _cid, name, decl_type, notnull, dflt, pk, hidden in columns:
+        d = col_defs.get(normalize.fold(name))
+        generated = None
+        kind = None
+        if hidden in (2, 3):
+            kind = "virtual" if hidden == 2 else "stored"
+            generated = SqlExpr(d.generated) if d is not None and d.generated else None
+        cols.append(
+            Column(
+                name=name,
+                type=decl_type or "",
+                not_null=bool(notnull),
+                default=SqlDefault(dflt) if dflt is not None else None,
+                collation=normalize.collation(d.collation) if d is not None and d.collation else None,
+                primary_key=int(pk),
+                hidden=hidden == 1,
+                generated=generated,
+                generated_kind=kind,
+            )
+        )
+    col_collation = {normalize.fold(c.name): normalize.collation(c.collation) for c in cols}
+
+    # STRICT and WITHOUT ROWID are table options at the end of the CREATE
+    # statement. (pragma_table_list also has them, but reading it compiles
+    # every view in the database, which costs seconds in view-heavy schemas.)
+    without_rowid = bool(parsed and parsed.without_rowid)
+    strict = bool(parsed and parsed.strict)
+
+    pk_index = next((v for v in index_rows.values() if v[1] == "pk"), None)
+    pk_cols = sorted((c for c in cols if c.primary_key), key=lambda c: c.primary_key)
+    primary_key = None
+    rowid_alias = None
+    if pk_cols:
+        if pk_index is not None:
+            parts = _key_parts(pk_index[3], ())
+        else:
+            # No index backs the key: an INTEGER PRIMARY KEY, the rowid itself.
+            parts = tuple(KeyPart(column=c.name, collation=col_collation[normalize.fold(c.name)])
+                          for c in pk_cols)
+            if not without_rowid and len(pk_cols) == 1:
+                rowid_alias = pk_cols[0].name
+        primary_key = PrimaryKey(name=parsed.primary_key_name if parsed else None, parts=parts)
+
+    unique_names = _constraint_names(parsed.uniques if parsed else ())
+    uniques = []
+    for _name, (_u, origin, _p, xinfo) in sorted(index_rows.items()):
+        if origin != "u":
+            continue
+        parts = _key_parts(xinfo, ())
+        cname = unique_names.get(tuple(normalize.fold(p.column or "") for p in parts))
+        uniques.append(UniqueConstraint(name=cname, parts=parts))
+    uniques.sort(key=lambda u: [(p.column or "", p.collation, p.desc) for p in u.parts])
+
+    fks = _foreign_keys(fk_rows, parsed.foreign_keys if parsed else ())
+    checks = tuple(
+        sorted(
+            (Check(name=c.name, expression=SqlExpr(c.expr), column=c.column)
+             for c in (parsed.checks if parsed else ())),
+            key=lambda c: (c.column or "", c.name or "", c.expression.key),
+        )
+    )
+    return Table(
+        name=r.name,
+        sql=r.sql or "",
+        columns=tuple(cols),
+        primary_key=primary_key,
+        rowid_alias=rowid_alias,
+        unique=tuple(uniques),
+        foreign_keys=fks,
+        checks=checks,
+        strict=strict,
+        without_rowid=without_rowid,
+        autoincrement=bool(parsed and parsed.autoincrement),
+        unparsed=unparsed,
+    )
+
+
+def _constraint_names(uniques: Iterable[Any]) -> dict[tuple[str, ...], str]:
+    return {tuple(normalize.fold(c) for c in u.columns): u.name for u in uniques if u.name}
+
+
+def _key_parts(xinfo: list[Any], exprs: tuple[Any, ...]) -> tuple[KeyPart, ...]:
+    """Key columns of an index from pragma_index_xinfo rows (seqno, cid, name, desc, coll, key)."""
+    parts = []
+    for seqno, cid, name, desc, coll, key in xinfo:
+        if not key:
+            continue  # auxiliary rowid / primary-key columns at the end
+        expression = None
+        column = name
+        if cid == -2:  # an expression: its text is only in CREATE INDEX
+            column = None
+            text = exprs[seqno].expr if seqno < len(exprs) else "?"
+            expression = SqlExpr(text)
+        elif cid == -1:
+            column = "rowid"
+        parts.append(KeyPart(column=column, expression=expression,
+                             collation=normalize.collation(coll), desc=bool(desc)))
+    return tuple(parts)
+
+
+def _foreign_keys(rows: list[Any], defs: Iterable[Any]) -> tuple[ForeignKey, ...]:
+    grouped: dict[int, list[Any]] = defaultdict(list)
+    for row in rows:
+        grouped[row[0]].append(row)
+    remaining = list(defs)
+    out = []
+    for _id, items in sorted(grouped.items()):
+        items.sort(key=lambda x: x[1])
+        ref_table = items[0][2]
+        columns = tuple(x[3] for x in items)
+        ref_columns = tuple(x[4] for x in items) if all(x[4] is not None for x in items) else ()
+        on_update, on_delete, match = items[0][5], items[0][6], items[0][7]
+        # Names and DEFERRABLE are only in the CREATE statement: pair by columns and target.
+        key = (tuple(normalize.fold(c) for c in columns), normalize.fold(ref_table))
+        match_def = next(
+            (d for d in remaining
+             if (tuple(normalize.fold(c) for c in d.columns), normalize.fold(d.ref_table)) == key),
+            None,
+        )
+        if match_def is not None:
+            remaining.remove(match_def)
+        out.append(
+            ForeignKey(
+                name=match_def.name if match_def else None,
+                columns=columns,
+                ref_table=ref_table,
+                ref_columns=ref_columns,
+                on_update=normalize.upper(on_update),
+                on_delete=normalize.upper(on_delete),
+                match=normalize.upper(match),
+                deferred=bool(match_def and match_def.deferred),
+            )
+        )
+    out.sort(key=lambda f: ([normalize.fold(c) for c in f.columns], normalize.fold(f.ref_table),
+                            [normalize.fold(c) for c in f.ref_columns]))
+    return tuple(out)
+
+
+def _virtual_table(r: MasterRow, columns: list[Any]) -> Table:
+    parsed = _ddl_or_none(ddl.parse_create_table, r.sql)
+    module = VirtualModule(module="?", args=(SqlTokens(r.sql or ""),))
+    if isinstance(parsed, ddl.VirtualTableDef):
+        module = VirtualModule(module=normalize.fold(parsed.module),
+                               args=tuple(SqlTokens(a) for a in parsed.args))
+    cols = tuple(
+        Column(name=name, type=decl_type or "", not_null=bool(notnull),
+               default=SqlDefault(dflt) if dflt is not None else None,
+               primary_key=int(pk), hidden=hidden == 1)
+        for _cid, name, decl_type, notnull, dflt, pk, hidden in columns
+    )
+    return Table(name=r.name, sql=r.sql or "", columns=cols, virtual=module)
+
+
+def _index(r: MasterRow, info: Any) -> Index:
+    parsed = _ddl_or_none(ddl.parse_create_index, r.sql)
+    exprs = parsed.parts if parsed else ()
+    if info is None:  # should not happen: every index is listed by its table
+        parts = tuple(KeyPart(column=p.column, expression=None if p.column else SqlExpr(p.expr),
+                              collation=normalize.collation(p.collation), desc=p.desc)
+                      for p in exprs)
+        unique = bool(parsed and parsed.unique)
+    else:
+        parts = _key_parts(info[3], exprs)
+        unique = info[0]
+    return Index(
+        name=r.name,
+        table=r.tbl_name,
+        sql=r.sql or "",
+        unique=unique,
+        parts=parts,
+        where=SqlExpr(parsed.where) if parsed and parsed.where else None,
+        unparsed=SqlTokens(r.sql) if parsed is None and r.sql else None,
+    )
+
+
+def _view(r: MasterRow, error: str | None) -> View:
+    parsed = _ddl_or_none(ddl.parse_create_view, r.sql)
+    if parsed is None:
+        return View(name=r.name, sql=r.sql or "", select=SqlSelect(r.sql or ""),
+                    error=error, unparsed=SqlTokens(r.sql or ""))
+    return View(name=r.name, sql=r.sql or "", columns=parsed.columns,
+                select=SqlSelect(parsed.select), error=error)
+
+
+def _trigger(r: MasterRow) -> Trigger:
+    parsed = _ddl_or_none(ddl.parse_create_trigger, r.sql)
+    if parsed is None:
+        # Could not take it apart: compare the whole statement token by token.
+        return Trigger(name=r.name, table=r.tbl_name, sql=r.sql or "",
+                       unparsed=SqlTokens(r.sql or ""))
+    timing = normalize.upper(" ".join(parsed.timing.split()))
+    return Trigger(
+        name=r.name,
+        table=r.tbl_name,
+        sql=r.sql or "",
+        timing=timing,  # type: ignore[arg-type]
+        event=normalize.upper(parsed.event),  # type: ignore[arg-type]
+        update_of=tuple(parsed.update_of),
+        when=SqlExpr(parsed.when) if parsed.when else None,
+        body=tuple(SqlStatement(s) for s in parsed.body),
+    )

@@ -1,0 +1,35 @@
+"""Migration versions: strings as written, compared by meaning.
+
+`0011` and `11` are the same version; `0.2` sorts before `0.10`; timestamps
+compare numerically. A dotted version compares segment by segment, numeric
+segments as numbers and others as text (numbers sort before text).
+"""
+
+from __future__ import annotations
+
+import re
+
+_SEGMENT = re.compile(r"\d+|[^\d]+")
+
+VersionKey = tuple[tuple[int, int, str], ...]
+
+
+def version_key(version: str) -> VersionKey:
+    """A sort key: equal for versions that mean the same (`0011` == `11`)."""
+    parts: list[tuple[int, int, str]] = []
+    for segment in version.strip().split("."):
+        # Split mixed segments ("1a", "rc2") into runs of digits and non-digits so
+        # "2" < "10" holds inside them too.
+        for run in _SEGMENT.findall(segment) or [""]:
+            if run.isdigit():
+                parts.append((0, int(run), ""))
+            else:
+                parts.append((1, 0, run.lower()))
+    # Trailing zero segments do not change a dotted version's meaning: 1.2 == 1.2.0.
+    while len(parts) > 1 and parts[-1] == (0, 0, ""):
+        parts.pop()
+    return tuple(parts)
+
+
+def same_version(a: str, b: str) -> bool:
+    return version_key(a) == version_key(b)
