@@ -10,7 +10,8 @@ was expected, what was found, how much it matters, and why, in one sentence.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from difflib import SequenceMatcher
+from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict
@@ -65,9 +66,15 @@ def sort_changes(changes: Iterable[Change]) -> list[Change]:
     )
 
 
-def diff_schemas(expected: Schema, actual: Schema) -> list[Change]:
-    """Every difference between `expected` and `actual`, sorted deterministically."""
-    d = _Differ(expected, actual)
+def diff_schemas(expected: Schema, actual: Schema,
+                 same: Collection[tuple[str, str]] = ()) -> list[Change]:
+    """Every difference between `expected` and `actual`, sorted deterministically.
+
+    `same` may name objects, as (kind, folded name), already known to be equal
+    in canonical form: they are not compared again (a speed-up for searching
+    many versions; the final report always diffs everything).
+    """
+    d = _Differ(expected, actual, same)
     d.tables()
     d.indexes()
     d.views()
@@ -133,9 +140,11 @@ def _cols(names: Sequence[str]) -> str:
 
 
 class _Differ:
-    def __init__(self, expected: Schema, actual: Schema) -> None:
+    def __init__(self, expected: Schema, actual: Schema,
+                 same: Collection[tuple[str, str]] = ()) -> None:
         self.expected = expected
         self.actual = actual
+        self.same = same
         self.changes: list[Change] = []
         self.exp_tables = {fold(n): t for n, t in expected.tables.items()}
         self.act_tables = {fold(n): t for n, t in actual.tables.items()}
@@ -182,7 +191,8 @@ class _Differ:
                      severity="warning",
                      message=f"table {t.name} exists in the database but no migration creates it")
         for e, a in pairs:
-            self.table(e, a)
+            if ("table", fold(e.name)) not in self.same:
+                self.table(e, a)
 
     def table(self, e: Table, a: Table) -> None:
         n = e.name
@@ -281,22 +291,27 @@ class _Differ:
                                 if blocking else ""))
         for ec, ac in pairs:
             self.column(n, ec, ac)
-        # Column order: compare the relative order of the columns both sides have.
-        exp_order = [fold(ec.name) for ec, _ in pairs]
-        act_order = [fold(c.name) for c in a.columns if fold(c.name) in set(exp_order)]
+        # Column order: the columns outside a longest common subsequence of the
+        # two orders are the ones that moved (one moved column, one change).
+        common = {fold(ec.name) for ec, _ in pairs}
+        exp_order = [fold(c.name) for c in e.columns if fold(c.name) in common]
+        act_order = [fold(c.name) for c in a.columns if fold(c.name) in common]
         if exp_order != act_order:
+            kept: set[str] = set()
+            matcher = SequenceMatcher(None, exp_order, act_order, autojunk=False)
+            for block in matcher.get_matching_blocks():
+                kept.update(exp_order[block.a:block.a + block.size])
             exp_pos = {fold(c.name): i + 1 for i, c in enumerate(e.columns)}
             act_pos = {fold(c.name): i + 1 for i, c in enumerate(a.columns)}
-            moved = [c for c in exp_order if exp_order.index(c) != act_order.index(c)]
             for ec, _ in pairs:
-                if fold(ec.name) in moved:
+                f = fold(ec.name)
+                if f not in kept:
                     self.add("column", "changed", table=n, name=ec.name, path=f"{n}.{ec.name}",
-                             attribute="position", expected=exp_pos[fold(ec.name)],
-                             actual=act_pos[fold(ec.name)], severity="info",
-                             message=f"column {n}.{ec.name} is at position "
-                                     f"{act_pos[fold(ec.name)]}, expected "
-                                     f"{exp_pos[fold(ec.name)]} (matters to SELECT * and "
-                                     "INSERT without a column list)")
+                             attribute="position", expected=exp_pos[f], actual=act_pos[f],
+                             severity="info",
+                             message=f"column {n}.{ec.name} is at position {act_pos[f]}, "
+                                     f"expected {exp_pos[f]} (matters to SELECT * and INSERT "
+                                     "without a column list)")
 
     def column(self, table: str, e: Column, a: Column) -> None:
         path = f"{table}.{e.name}"
@@ -497,7 +512,8 @@ class _Differ:
                              + (" (it rejects rows the application may write)"
                                 if i.unique else ""))
         for e, a in pairs:
-            self.index(e, a)
+            if ("index", fold(e.name)) not in self.same:
+                self.index(e, a)
 
     def index(self, e: Index, a: Index) -> None:
         n = e.name
@@ -553,7 +569,8 @@ class _Differ:
                      severity="warning", actual=v.sql,
                      message=f"view {v.name} exists in the database but no migration creates it")
         for e, a in pairs:
-            self.view(e, a)
+            if ("view", fold(e.name)) not in self.same:
+                self.view(e, a)
 
     def view(self, e: View, a: View) -> None:
         n = e.name
@@ -584,7 +601,8 @@ class _Differ:
                      message=f"trigger {t.name} on {t.table} exists in the database but no "
                              "migration creates it (it runs on every matching write)")
         for e, a in pairs:
-            self.trigger(e, a)
+            if ("trigger", fold(e.name)) not in self.same:
+                self.trigger(e, a)
 
     def trigger(self, e: Trigger, a: Trigger) -> None:
         n = e.name

@@ -26,11 +26,10 @@ class Effective:
     changes: list[Change]
 
 
-def _score(state: VersionState, actual: dict[str, str]) -> int:
-    """Objects that differ: a cheap bound on the number of changes (see below)."""
-    hashes = state.canonical_hashes()
-    differing = sum(1 for k, h in hashes.items() if actual.get(k) != h)
-    return differing + sum(1 for k in actual if k not in hashes)
+def _rank(changes: list[Change]) -> tuple[int, int]:
+    """Fewest changes that matter first; column-order and name-case notes (info) last."""
+    info = sum(1 for c in changes if c.severity == "info")
+    return (len(changes) - info, info)
 
 
 def find_effective(states: Sequence[VersionState], actual: Schema,
@@ -54,28 +53,24 @@ def find_effective(states: Sequence[VersionState], actual: Schema,
     # no parsing at all.
     raw_fp = fingerprint_of_hashes((f"{k}:{n}", h) for (k, n), h in raw.items())
     exact = [i for i, s in enumerate(states) if s.raw_fingerprint == raw_fp]
+    canonical = {k: canonical_hash(o, raw[k]) for k, o in objects.items()}
     if not exact:
-        canonical = {f"{k}:{n}": canonical_hash(o, raw[(k, n)])
-                     for (k, n), o in objects.items()}
-        fp = fingerprint_of_hashes(canonical.items())
+        fp = fingerprint_of_hashes((f"{k}:{n}", h) for (k, n), h in canonical.items())
         exact = [i for i, s in enumerate(states) if s.fingerprint == fp]
     if exact:
         return result(max(exact, key=preference))
 
-    # Look at versions from the most similar on; stop once no remaining version
-    # can beat the best: each change covers at most two differing objects (a
-    # rename pairs a missing and an unexpected one).
-    scores = {i: _score(s, canonical) for i, s in enumerate(states)}
-    order = sorted(scores, key=lambda i: (scores[i], -i))
-    best: tuple[tuple[int, int, int], int, list[Change]] | None = None
-    for i in order:
-        if best is not None and (scores[i] + 1) // 2 > best[0][0]:
-            break
-        changes = diff_schemas(states[i].schema(), actual)
+    # No exact match: the version with the fewest changes. Objects whose
+    # canonical forms are equal cannot differ, so each candidate's diff only
+    # looks at the objects that do.
+    best: tuple[tuple[int, int, int, int], int] | None = None
+    for i, state in enumerate(states):
+        hashes = state.canonical_hashes()
+        same = {k for k, h in hashes.items() if canonical.get(k) == h}
+        changes = diff_schemas(state.schema(), actual, same=same)
         is_recorded, position = preference(i)
-        rank = (len(changes), -is_recorded, -position)  # smaller is better
+        rank = (*_rank(changes), -is_recorded, -position)  # smaller is better
         if best is None or rank < best[0]:
-            best = (rank, i, changes)
+            best = (rank, i)
     assert best is not None
-    _, i, changes = best
-    return Effective(i, states[i].version, not changes, changes)
+    return result(best[1])

@@ -59,12 +59,12 @@ class VersionState:
     def fingerprint(self) -> str:
         """Fingerprint of the normalised schema: equal means the same schema."""
         if self._fingerprint is None:
-            self._fingerprint = fingerprint_of_hashes(self.canonical_hashes().items())
+            self._fingerprint = fingerprint_of_hashes(
+                (f"{k}:{n}", h) for (k, n), h in self.canonical_hashes().items())
         return self._fingerprint
 
-    def canonical_hashes(self) -> dict[str, str]:
-        return {f"{k}:{n}": canonical_hash(self.objects[(k, n)], h)
-                for (k, n), h in self.hashes.items()}
+    def canonical_hashes(self) -> dict[ObjectKey, str]:
+        return {key: canonical_hash(self.objects[key], h) for key, h in self.hashes.items()}
 
     def schema(self) -> Schema:
         if self._schema is None:
@@ -185,10 +185,16 @@ class Replayer:
             self.conn.execute("COMMIT")
 
     def run(self, states: list[VersionState], migrations: Sequence[Migration],
-            progress: Callable[[int, int], None] | None = None) -> list[VersionState]:
-        """Apply `migrations` after the last of `states`; return all states."""
+            progress: Callable[[int, int], None] | None = None,
+            after: Callable[[int], None] | None = None) -> list[VersionState]:
+        """Apply `migrations` after the last of `states`; return all states.
+
+        `after(i)` is called once states[i] exists (e.g. to checkpoint it).
+        """
         for i, m in enumerate(migrations):
             states.append(self.apply(states[-1], m))
+            if after is not None:
+                after(len(states) - 1)
             if progress is not None:
                 progress(i + 1, len(migrations))
         return states
