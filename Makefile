@@ -30,6 +30,12 @@ test-slow: $(BIN)/.installed
 bench: $(BIN)/.installed
 	$(BIN)/python benchmarks/run.py
 
+lint: $(BIN)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[lint]'
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src
+	$(BIN)/mypy src
+
 snapshot: $(BIN)/.installed
 	$(BIN)/driftcheck snapshot --migrations examples/migrations --out expected_schemas
 

@@ -34,9 +34,20 @@ def test_json_report_contract(cli, tmp_path):
     r = cli("validate", "--db", str(db), "--migrations", str(EXAMPLES), "--format", "json")
     assert r.exit_code == 0
     report = json.loads(r.stdout)
-    assert list(report) == ["report_version", "tool", "generated_at", "target", "migrations",
-                            "history", "effective_version", "status", "changes", "plan",
-                            "summary", "error"]
+    assert list(report) == [
+        "report_version",
+        "tool",
+        "generated_at",
+        "target",
+        "migrations",
+        "history",
+        "effective_version",
+        "status",
+        "changes",
+        "plan",
+        "summary",
+        "error",
+    ]
     assert report["report_version"] == 1
     assert report["tool"]["name"] == "driftcheck"
     assert report["generated_at"] == "2023-11-14T22:13:20Z"  # SOURCE_DATE_EPOCH
@@ -66,8 +77,11 @@ def test_pending_versions_exit_zero_unless_asked(cli, tmp_path):
 
 def test_demo_drift_is_found(cli, tmp_path):
     db = tmp_path / "demo.db"
-    subprocess.run([sys.executable, str(ROOT / "examples" / "make_demo_db.py"), str(db)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, str(ROOT / "examples" / "make_demo_db.py"), str(db)],
+        check=True,
+        capture_output=True,
+    )
     r = cli("validate", "--db", str(db), "--migrations", str(EXAMPLES), "-f", "json")
     assert r.exit_code == 1
     report = json.loads(r.stdout)
@@ -127,29 +141,38 @@ def test_inspect_database_and_version_agree(cli, tmp_path):
 
 
 def test_version_flag_and_module_entry_point():
-    out = subprocess.run([sys.executable, "-m", "driftcheck", "--version"], capture_output=True,
-                         text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "driftcheck", "--version"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert out.stdout.startswith("driftcheck ")
 
 
 def test_version_does_not_import_sqlglot():
-    code = ("import sys; from driftcheck.cli import app; "
-            "sys.argv=['driftcheck','--version']\n"
-            "try:\n    app()\nexcept SystemExit:\n    pass\n"
-            "print('sqlglot' in sys.modules, 'pydantic' in sys.modules)")
+    code = (
+        "import sys; from driftcheck.cli import app; "
+        "sys.argv=['driftcheck','--version']\n"
+        "try:\n    app()\nexcept SystemExit:\n    pass\n"
+        "print('sqlglot' in sys.modules, 'pydantic' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split()[-2:] == ["False", "False"]
 
 
-@pytest.mark.parametrize("args,culprit", [
-    (["validate", "--db", "nope.db", "--migrations", str(EXAMPLES)], "nope.db"),
-    (["validate", "--db", "{db}", "--migrations", "missing_dir"], "missing_dir"),
-    (["validate", "--db", "{db}"], "--migrations"),
-    (["validate", "--migrations", str(EXAMPLES)], "--db"),
-    (["inspect", "--version", "99", "--migrations", str(EXAMPLES)], "99"),
-    (["inspect"], "--db"),
-    (["diff", "version:7x", "version:1", "--migrations", str(EXAMPLES)], "7x"),
-])
+@pytest.mark.parametrize(
+    "args,culprit",
+    [
+        (["validate", "--db", "nope.db", "--migrations", str(EXAMPLES)], "nope.db"),
+        (["validate", "--db", "{db}", "--migrations", "missing_dir"], "missing_dir"),
+        (["validate", "--db", "{db}"], "--migrations"),
+        (["validate", "--migrations", str(EXAMPLES)], "--db"),
+        (["inspect", "--version", "99", "--migrations", str(EXAMPLES)], "99"),
+        (["inspect"], "--db"),
+        (["diff", "version:7x", "version:1", "--migrations", str(EXAMPLES)], "7x"),
+    ],
+)
 def test_bad_input_exits_2_naming_the_culprit(cli, tmp_path, args, culprit):
     db = make_db(tmp_path / "x.db", "CREATE TABLE t(a);")
     r = cli(*[a.replace("{db}", str(db)) for a in args])
@@ -174,10 +197,13 @@ def test_unknown_option_value_exits_2(cli, tmp_path):
 
 
 def test_replay_failure_names_version_file_statement_and_line(cli, tmp_path):
-    mig = write_migrations(tmp_path / "m", {
-        "0001_init.sql": "CREATE TABLE a(x);\n",
-        "0002_bad.sql": "CREATE TABLE b(y);\n\nCREATE INDEX i ON nothere(z);\n",
-    })
+    mig = write_migrations(
+        tmp_path / "m",
+        {
+            "0001_init.sql": "CREATE TABLE a(x);\n",
+            "0002_bad.sql": "CREATE TABLE b(y);\n\nCREATE INDEX i ON nothere(z);\n",
+        },
+    )
     db = make_db(tmp_path / "x.db", "")
     r = cli("validate", "--db", str(db), "--migrations", str(mig))
     assert r.exit_code == 2
@@ -187,18 +213,24 @@ def test_replay_failure_names_version_file_statement_and_line(cli, tmp_path):
 
 
 def test_unknown_function_hint_and_declared_stub(cli, tmp_path):
-    mig = write_migrations(tmp_path / "m", {
-        "0001_init.sql": "CREATE TABLE a(x TEXT);\nINSERT INTO a VALUES ('k');\n",
-        "0002_fn.sql": "UPDATE a SET x = normalize(x, 'nfc');\n"
-                       "CREATE VIEW v AS SELECT bin2b64(x) AS y FROM a;\n",
-    })
-    db = make_db(tmp_path / "x.db", "CREATE TABLE a(x TEXT);\n"
-                                    "CREATE VIEW v AS SELECT bin2b64(x) AS y FROM a;")
+    mig = write_migrations(
+        tmp_path / "m",
+        {
+            "0001_init.sql": "CREATE TABLE a(x TEXT);\nINSERT INTO a VALUES ('k');\n",
+            "0002_fn.sql": "UPDATE a SET x = normalize(x, 'nfc');\n"
+            "CREATE VIEW v AS SELECT bin2b64(x) AS y FROM a;\n",
+        },
+    )
+    db = make_db(
+        tmp_path / "x.db",
+        "CREATE TABLE a(x TEXT);\nCREATE VIEW v AS SELECT bin2b64(x) AS y FROM a;",
+    )
     r = cli("validate", "--db", str(db), "--migrations", str(mig))
     assert r.exit_code == 2
     assert "normalize" in r.stderr and "[replay] functions" in r.stderr
     (tmp_path / "driftcheck.toml").write_text(
-        '[replay]\nfunctions = ["normalize/2"]\nidentity = ["BIN2B64/1"]\n')
+        '[replay]\nfunctions = ["normalize/2"]\nidentity = ["BIN2B64/1"]\n'
+    )
     r = cli("validate", "--db", str(db), "--migrations", str(mig), "-f", "json")
     assert r.exit_code == 0, r.stdout + r.stderr
     report = json.loads(r.stdout)
@@ -208,17 +240,19 @@ def test_unknown_function_hint_and_declared_stub(cli, tmp_path):
 def test_read_commands_never_write(cli, tmp_path):
     db = db_at(tmp_path / "app.db", 12)
     before = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}
-    for args in (["validate", "--db", str(db), "--migrations", str(EXAMPLES)],
-                 ["status", "--db", str(db), "--migrations", str(EXAMPLES)],
-                 ["inspect", "--db", str(db)],
-                 ["diff", str(db), str(db)]):
+    for args in (
+        ["validate", "--db", str(db), "--migrations", str(EXAMPLES)],
+        ["status", "--db", str(db), "--migrations", str(EXAMPLES)],
+        ["inspect", "--db", str(db)],
+        ["diff", str(db), str(db)],
+    ):
         assert cli(*args).exit_code in (0, 1)
     after = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}
     assert after == before
 
 
 def test_config_file_supplies_defaults_and_flags_override(cli, tmp_path):
-    db = db_at(tmp_path / "app.db", 13)
+    db_at(tmp_path / "app.db", 13)
     shutil.copytree(EXAMPLES, tmp_path / "migs")
     (tmp_path / "driftcheck.toml").write_text('migrations = "migs"\ndatabase = "app.db"\n')
     r = cli("validate", "-f", "json")
@@ -229,12 +263,15 @@ def test_config_file_supplies_defaults_and_flags_override(cli, tmp_path):
     assert json.loads(r.stdout)["effective_version"] == "0003"
 
 
-@pytest.mark.parametrize("text,culprit", [
-    ("migrations = [", "driftcheck.toml"),
-    ('migration = "m"\n', "'migration'"),
-    ('[replay]\nfunction = ["x"]\n', "'replay.function'"),
-    ('ignore = "x"\n', "ignore"),
-])
+@pytest.mark.parametrize(
+    "text,culprit",
+    [
+        ("migrations = [", "driftcheck.toml"),
+        ('migration = "m"\n', "'migration'"),
+        ('[replay]\nfunction = ["x"]\n', "'replay.function'"),
+        ('ignore = "x"\n', "ignore"),
+    ],
+)
 def test_bad_config_exits_2_naming_the_key(cli, tmp_path, text, culprit):
     (tmp_path / "driftcheck.toml").write_text(text)
     r = cli("validate", "--db", "x.db")
@@ -245,7 +282,8 @@ def test_bad_config_exits_2_naming_the_key(cli, tmp_path, text, culprit):
 def test_pyproject_tool_section(cli, tmp_path):
     db = db_at(tmp_path / "app.db", 2)
     (tmp_path / "pyproject.toml").write_text(
-        f'[project]\nname = "x"\n[tool.driftcheck]\nmigrations = "{EXAMPLES}"\n')
+        f'[project]\nname = "x"\n[tool.driftcheck]\nmigrations = "{EXAMPLES}"\n'
+    )
     r = cli("validate", "--db", str(db), "-f", "json")
     assert json.loads(r.stdout)["effective_version"] == "0002"
 
@@ -253,12 +291,17 @@ def test_pyproject_tool_section(cli, tmp_path):
 def test_ignore_patterns(cli, tmp_path):
     db = db_at(tmp_path / "app.db", 13)
     conn = sqlite3.connect(db)
-    conn.executescript("CREATE TABLE scratch_1(x); CREATE INDEX scratch_i ON scratch_1(x);"
-                       "CREATE INDEX tmp_idx ON books(title);")
+    conn.executescript(
+        "CREATE TABLE scratch_1(x); CREATE INDEX scratch_i ON scratch_1(x);"
+        "CREATE INDEX tmp_idx ON books(title);"
+    )
     conn.close()
     r = cli("validate", "--db", str(db), "--migrations", str(EXAMPLES), "-f", "json")
     assert {c["name"] for c in json.loads(r.stdout)["changes"]} == {
-        "scratch_1", "scratch_i", "tmp_idx"}
+        "scratch_1",
+        "scratch_i",
+        "tmp_idx",
+    }
     (tmp_path / "driftcheck.toml").write_text('ignore = ["table:scratch_*", "index:TMP_*"]\n')
     r = cli("validate", "--db", str(db), "--migrations", str(EXAMPLES), "-f", "json")
     assert r.exit_code == 0, r.stdout

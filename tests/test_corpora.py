@@ -26,14 +26,41 @@ AUTHELIA = r"V(?P<version>\d+)\.(?P<name>[^.]+)\.(?P<direction>up|down)\.sql"
 
 # (id, migrations dir, pattern, stub functions, baseline file, expected count)
 SETS = [
-    *[(f"atuin-{p.parent.name}-{p.name}", f"atuin/crates/{p.parent.name}/{p.name}", None, (), None,
-       None) for p in sorted((CORPORA / "atuin" / "crates").glob("*/*migrations"))],
-    ("authelia", "authelia/internal/storage/migrations/sqlite", AUTHELIA,
-     ("BIN2B64/1", "B642BIN/1"), None, 26),
-    ("grocy", "grocy/migrations", None, ("grocy_user_setting", "regexp/2", "ceil/1"),
-     "grocy/_runner/migrations_table.sql", 248),
-    ("memos", "memos/store/migration/sqlite", None, (),
-     "memos/_base_v0.1.3/store/db/migration/00000__schema.sql", 29),
+    *[
+        (
+            f"atuin-{p.parent.name}-{p.name}",
+            f"atuin/crates/{p.parent.name}/{p.name}",
+            None,
+            (),
+            None,
+            None,
+        )
+        for p in sorted((CORPORA / "atuin" / "crates").glob("*/*migrations"))
+    ],
+    (
+        "authelia",
+        "authelia/internal/storage/migrations/sqlite",
+        AUTHELIA,
+        ("BIN2B64/1", "B642BIN/1"),
+        None,
+        26,
+    ),
+    (
+        "grocy",
+        "grocy/migrations",
+        None,
+        ("grocy_user_setting", "regexp/2", "ceil/1"),
+        "grocy/_runner/migrations_table.sql",
+        248,
+    ),
+    (
+        "memos",
+        "memos/store/migration/sqlite",
+        None,
+        (),
+        "memos/_base_v0.1.3/store/db/migration/00000__schema.sql",
+        29,
+    ),
     ("ncps-dbmate", "ncps/dbmate@45b5225/db/migrations/sqlite", None, (), None, 14),
     ("ncps-goose", "ncps/goose-atlas@816f637/migrations/sqlite", None, (), None, 21),
     ("pocket-id", "pocket-id/backend/resources/migrations/sqlite", None, ("normalize",), None, 72),
@@ -41,12 +68,23 @@ SETS = [
 ]
 
 
-def settings(source: str, pattern: str | None, functions, baseline: str | None,
-             database: str | None = None, ignore=()) -> Settings:
-    config = Config(ignore=tuple(ignore), replay=ReplayConfig(
-        functions=tuple(functions), baseline=str(CORPORA / baseline) if baseline else None))
-    return Settings.from_config(config, migrations=str(CORPORA / source),
-                                migrations_pattern=pattern, database=database)
+def settings(
+    source: str,
+    pattern: str | None,
+    functions,
+    baseline: str | None,
+    database: str | None = None,
+    ignore=(),
+) -> Settings:
+    config = Config(
+        ignore=tuple(ignore),
+        replay=ReplayConfig(
+            functions=tuple(functions), baseline=str(CORPORA / baseline) if baseline else None
+        ),
+    )
+    return Settings.from_config(
+        config, migrations=str(CORPORA / source), migrations_pattern=pattern, database=database
+    )
 
 
 def build(db: Path, s: Settings) -> None:
@@ -77,8 +115,9 @@ def test_database_built_from_the_files_validates_clean(case, tmp_path):
 
 
 def test_replay_fails_clearly_without_the_app_function(tmp_path):
-    s = settings("pocket-id/backend/resources/migrations/sqlite", None, (), None,
-                 str(tmp_path / "x.db"))
+    s = settings(
+        "pocket-id/backend/resources/migrations/sqlite", None, (), None, str(tmp_path / "x.db")
+    )
     sqlite3.connect(tmp_path / "x.db").close()
     from driftcheck.errors import ReplayError
 
@@ -94,8 +133,13 @@ def test_memos_latest_snapshot_really_drifted(tmp_path):
     conn = sqlite3.connect(db)
     conn.executescript((CORPORA / "memos/store/migration/sqlite/LATEST.sql").read_text())
     conn.close()
-    s = settings("memos/store/migration/sqlite", None, (),
-                 "memos/_base_v0.1.3/store/db/migration/00000__schema.sql", str(db))
+    s = settings(
+        "memos/store/migration/sqlite",
+        None,
+        (),
+        "memos/_base_v0.1.3/store/db/migration/00000__schema.sql",
+        str(db),
+    )
     report = validate(s).report
     assert report.effective_version == "0.31"
     assert report.status == "drift"
@@ -110,11 +154,18 @@ def test_ncps_schema_dump_is_a_version_behind(tmp_path):
     dump = (CORPORA / "ncps/dbmate@45b5225/db/schema/sqlite.sql").read_text()
     db = tmp_path / "dump.db"
     conn = sqlite3.connect(db)
-    conn.executescript("\n".join(line for line in dump.splitlines()
-                                 if not line.startswith(("INSERT", "  ('"))))
+    conn.executescript(
+        "\n".join(line for line in dump.splitlines() if not line.startswith(("INSERT", "  ('")))
+    )
     conn.close()
-    s = settings("ncps/dbmate@45b5225/db/migrations/sqlite", None, (), None, str(db),
-                 ignore=["schema_migrations"])
+    s = settings(
+        "ncps/dbmate@45b5225/db/migrations/sqlite",
+        None,
+        (),
+        None,
+        str(db),
+        ignore=["schema_migrations"],
+    )
     report = validate(s).report
     assert report.status == "pending"
     assert report.effective_version == "20260301000000"

@@ -35,32 +35,32 @@ from driftcheck.sqlite.ddl import (
 
 def col(name: str, type: str = "", **kw: Any) -> ColumnDef:
     """A ColumnDef with every flag off unless given."""
-    base: dict[str, Any] = dict(
-        collation=None,
-        generated=None,
-        generated_kind=None,
-        default=None,
-        primary_key=False,
-        pk_desc=False,
-        autoincrement=False,
-        not_null=False,
-        unique=False,
-    )
+    base: dict[str, Any] = {
+        "collation": None,
+        "generated": None,
+        "generated_kind": None,
+        "default": None,
+        "primary_key": False,
+        "pk_desc": False,
+        "autoincrement": False,
+        "not_null": False,
+        "unique": False,
+    }
     base.update(kw)
     return ColumnDef(name=name, type=type, **base)
 
 
 def table(name: str, columns: tuple[ColumnDef, ...], **kw: Any) -> TableDef:
-    base: dict[str, Any] = dict(
-        checks=(),
-        uniques=(),
-        foreign_keys=(),
-        primary_key=(),
-        primary_key_name=None,
-        autoincrement=False,
-        without_rowid=False,
-        strict=False,
-    )
+    base: dict[str, Any] = {
+        "checks": (),
+        "uniques": (),
+        "foreign_keys": (),
+        "primary_key": (),
+        "primary_key_name": None,
+        "autoincrement": False,
+        "without_rowid": False,
+        "strict": False,
+    }
     base.update(kw)
     return TableDef(name=name, columns=columns, **base)
 

@@ -31,8 +31,9 @@ def _raw_fp(schema: Schema) -> str:
     from driftcheck.model import fingerprint_of_hashes, raw_hash
     from driftcheck.normalize import fold
 
-    return fingerprint_of_hashes((f"{o.kind}:{fold(o.name)}", raw_hash(o))
-                                 for o in schema.objects())
+    return fingerprint_of_hashes(
+        (f"{o.kind}:{fold(o.name)}", raw_hash(o)) for o in schema.objects()
+    )
 
 
 def test_states_record_what_each_version_changed():
@@ -48,13 +49,16 @@ def test_states_record_what_each_version_changed():
 def test_transactions_and_foreign_key_pragmas_in_migrations_replay(tmp_path):
     d = tmp_path / "m"
     d.mkdir()
-    (d / "0001_a.sql").write_text("CREATE TABLE p(id INTEGER PRIMARY KEY);\n"
-                                  "CREATE TABLE c(id INTEGER PRIMARY KEY, p INT REFERENCES p(id));")
+    (d / "0001_a.sql").write_text(
+        "CREATE TABLE p(id INTEGER PRIMARY KEY);\n"
+        "CREATE TABLE c(id INTEGER PRIMARY KEY, p INT REFERENCES p(id));"
+    )
     (d / "0002_rebuild.sql").write_text(
         "PRAGMA foreign_keys=OFF;\nBEGIN TRANSACTION;\n"
         "CREATE TABLE c_new(id INTEGER PRIMARY KEY, p INT NOT NULL REFERENCES p(id));\n"
         "INSERT INTO c_new SELECT * FROM c;\nDROP TABLE c;\nALTER TABLE c_new RENAME TO c;\n"
-        "COMMIT;\nPRAGMA foreign_keys=ON;\n")
+        "COMMIT;\nPRAGMA foreign_keys=ON;\n"
+    )
     (d / "0003_open.sql").write_text("BEGIN;\nCREATE TABLE left_open(x);\n")  # never committed
     states = replay(load_migrations(str(d)).migrations)
     final = states[-1].schema()
@@ -90,7 +94,8 @@ def test_declared_functions_are_registered_for_replay(tmp_path):
     (d / "0001_a.sql").write_text(
         "CREATE TABLE t(x TEXT);\nINSERT INTO t VALUES ('a');\n"
         "UPDATE t SET x = normalize(x, 'nfc');\n"
-        "CREATE INDEX i ON t(b64(x));\n")
+        "CREATE INDEX i ON t(b64(x));\n"
+    )
     mset = load_migrations(str(d))
     with pytest.raises(ReplayError) as err:
         replay(mset.migrations)
@@ -117,8 +122,10 @@ def test_introspection_uses_a_constant_number_of_queries():
     def count(n: int) -> int:
         conn = sqlite3.connect(":memory:")
         for i in range(n):
-            conn.execute(f"CREATE TABLE t{i}(id INTEGER PRIMARY KEY, a TEXT UNIQUE, "
-                         f"b INT REFERENCES t0(id), CHECK (a <> ''))")
+            conn.execute(
+                f"CREATE TABLE t{i}(id INTEGER PRIMARY KEY, a TEXT UNIQUE, "
+                f"b INT REFERENCES t0(id), CHECK (a <> ''))"
+            )
             conn.execute(f"CREATE INDEX i{i} ON t{i}(lower(a)) WHERE b > 0")
             conn.execute(f"CREATE VIEW v{i} AS SELECT * FROM t{i}")
         queries: list[str] = []

@@ -16,11 +16,31 @@ def test_docs_schema_is_current():
 def test_schema_lists_every_change_field_and_status():
     schema = json.loads(render())
     change = schema["$defs"]["Change"]
-    assert set(change["properties"]) == {"object_type", "change", "table", "name", "path",
-                                         "attribute", "expected", "actual", "severity",
-                                         "message"}
+    assert set(change["properties"]) == {
+        "object_type",
+        "change",
+        "table",
+        "name",
+        "path",
+        "attribute",
+        "expected",
+        "actual",
+        "severity",
+        "message",
+    }
     assert set(change["properties"]["object_type"]["enum"]) == {
-        "table", "column", "index", "foreign_key", "check", "view", "trigger"}
+        "table",
+        "column",
+        "index",
+        "foreign_key",
+        "check",
+        "view",
+        "trigger",
+    }
     assert set(schema["$defs"]["Report"]["properties"]["status"]["enum"]) == {
-        "clean", "pending", "drift", "error"}
+        "clean",
+        "pending",
+        "drift",
+        "error",
+    }
     assert change["additionalProperties"] is False

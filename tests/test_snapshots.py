@@ -6,9 +6,9 @@ import json
 import shutil
 
 from conftest import EXAMPLES, ROOT, apply_files
+from driftcheck import snapshots
 from driftcheck.migrations import load_migrations
 from driftcheck.replay import replay
-from driftcheck import snapshots
 
 
 def test_committed_expected_schemas_are_current():
@@ -57,8 +57,9 @@ def test_rerun_is_a_no_op_and_new_migration_replays_only_from_the_last_one(cli, 
     delta = json.loads((tmp_path / "exp" / "versions" / "0014_add_isbn13.json").read_text())
     assert list(delta["changed"]) == ["table:books"] and delta["removed"] == []
     # Only the new file and the manifest changed on disk.
-    changed = {p.name for p in (tmp_path / "exp").rglob("*.json")
-               if before.get(p) != p.read_bytes()}
+    changed = {
+        p.name for p in (tmp_path / "exp").rglob("*.json") if before.get(p) != p.read_bytes()
+    }
     assert changed == {"0014_add_isbn13.json", "manifest.json"}
     assert cli("snapshot", "--check", "--migrations", str(migs), "--out", "exp").exit_code == 0
 
@@ -124,7 +125,8 @@ def test_stored_form_grows_with_changes_not_versions(tmp_path):
     for i in range(100):
         (d / f"{i + 1:04d}_t{i}.sql").write_text(
             f"CREATE TABLE t{i}(id INTEGER PRIMARY KEY, a TEXT NOT NULL, b INT, c REAL);\n"
-            f"CREATE INDEX t{i}_a ON t{i}(a);\n")
+            f"CREATE INDEX t{i}_a ON t{i}(a);\n"
+        )
     for i in range(100, 1000):
         t = i % 100
         (d / f"{i + 1:04d}_c{i}.sql").write_text(f"ALTER TABLE t{t} ADD COLUMN c{i} TEXT;\n")

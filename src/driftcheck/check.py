@@ -52,10 +52,17 @@ class Settings:
     progress: Progress | None = None
 
     @classmethod
-    def from_config(cls, config: Config, *, migrations: str | None = None,
-                    migrations_format: str | None = None, migrations_pattern: str | None = None,
-                    database: str | None = None, expected_dir: str | None = None,
-                    progress: Progress | None = None) -> Settings:
+    def from_config(
+        cls,
+        config: Config,
+        *,
+        migrations: str | None = None,
+        migrations_format: str | None = None,
+        migrations_pattern: str | None = None,
+        database: str | None = None,
+        expected_dir: str | None = None,
+        progress: Progress | None = None,
+    ) -> Settings:
         return cls(
             config=config,
             migrations=migrations or config.migrations,
@@ -76,8 +83,11 @@ class Settings:
 
     def require_database(self) -> str:
         if not self.database:
-            raise ConfigError("no database given", hint="pass --db PATH (or set `database` in "
-                                                        "driftcheck.toml)", code="usage")
+            raise ConfigError(
+                "no database given",
+                hint="pass --db PATH (or set `database` in driftcheck.toml)",
+                code="usage",
+            )
         return self.database
 
 
@@ -101,13 +111,21 @@ class Expected:
             if s.version is not None and version_key(s.version) == key:
                 return i
         known = ", ".join(s.version for s in self.states[1:] if s.version) or "none"
-        raise DriftcheckError(f"version {version} is not among the migrations",
-                              hint=f"known versions: {_shorten(known)}", code="unknown_version")
+        raise DriftcheckError(
+            f"version {version} is not among the migrations",
+            hint=f"known versions: {_shorten(known)}",
+            code="unknown_version",
+        )
 
     def info(self) -> Migrations:
-        return Migrations(source=self.source, format=self.format, count=len(self.states) - 1,
-                          latest_version=self.latest, expected_from=self.origin,  # type: ignore[arg-type]
-                          skipped=self.skipped)
+        return Migrations(
+            source=self.source,
+            format=self.format,
+            count=len(self.states) - 1,
+            latest_version=self.latest,
+            expected_from=self.origin,  # type: ignore[arg-type]
+            skipped=self.skipped,
+        )
 
 
 def _shorten(text: str, limit: int = 200) -> str:
@@ -122,9 +140,12 @@ def load_migrations(s: Settings) -> MigrationSet:
     from driftcheck.migrations import load_migrations as load
 
     if not s.migrations:
-        raise ConfigError("no migrations given",
-                          hint="pass --migrations DIR (or python:package.module:attribute), or set "
-                               "`migrations` in driftcheck.toml", code="usage")
+        raise ConfigError(
+            "no migrations given",
+            hint="pass --migrations DIR (or python:package.module:attribute), or set "
+            "`migrations` in driftcheck.toml",
+            code="usage",
+        )
     return load(s.migrations, s.migrations_format, s.migrations_pattern)
 
 
@@ -140,15 +161,24 @@ def load_baseline(s: Settings) -> Baseline | None:
     try:
         raw = p.read_bytes()
     except OSError as exc:
-        raise ConfigError(f"[replay] baseline {path}: cannot be read ({exc.strerror})",
-                          hint="check the path in driftcheck.toml", code="baseline") from None
+        raise ConfigError(
+            f"[replay] baseline {path}: cannot be read ({exc.strerror})",
+            hint="check the path in driftcheck.toml",
+            code="baseline",
+        ) from None
     try:
         text = raw.decode("utf-8").removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     except UnicodeDecodeError:
-        raise MigrationError(f"[replay] baseline {path}: not valid UTF-8",
-                             hint="save the file as UTF-8", code="encoding") from None
-    return Baseline(file=path, statements=split_statements(text, path),
-                    checksum="sha256:" + hashlib.sha256(text.encode()).hexdigest())
+        raise MigrationError(
+            f"[replay] baseline {path}: not valid UTF-8",
+            hint="save the file as UTF-8",
+            code="encoding",
+        ) from None
+    return Baseline(
+        file=path,
+        statements=split_statements(text, path),
+        checksum="sha256:" + hashlib.sha256(text.encode()).hexdigest(),
+    )
 
 
 def _skipped(mset: MigrationSet) -> list[SkippedStep]:
@@ -174,8 +204,7 @@ def expected_schemas(s: Settings) -> Expected:
                 return Expected(states, mset.source, mset.format, "snapshots", _skipped(mset))
         except SnapshotError:
             pass  # unusable snapshots are no reason not to check: replay instead
-    states = replay(mset.migrations, functions=s.functions, baseline=baseline,
-                    progress=s.progress)
+    states = replay(mset.migrations, functions=s.functions, baseline=baseline, progress=s.progress)
     return Expected(states, mset.source, mset.format, "replay", _skipped(mset))
 
 
@@ -212,29 +241,43 @@ def ignore_objects(objects: Sequence[SchemaObject], patterns: Sequence[str]) -> 
     for pattern in patterns:
         kind, sep, _ = pattern.partition(":")
         if sep and kind not in ("table", "index", "view", "trigger"):
-            raise ConfigError(f"ignore pattern {pattern!r}: unknown object kind {kind!r}",
-                              hint="use table:, index:, view: or trigger: before the name "
-                                   "pattern, or no prefix", code="config_value")
-    tables = {normalize.fold(o.name) for o in objects
-              if o.kind == "table" and _ignored(o, patterns, set())}
+            raise ConfigError(
+                f"ignore pattern {pattern!r}: unknown object kind {kind!r}",
+                hint="use table:, index:, view: or trigger: before the name pattern, or no prefix",
+                code="config_value",
+            )
+    tables = {
+        normalize.fold(o.name)
+        for o in objects
+        if o.kind == "table" and _ignored(o, patterns, set())
+    }
     return [o for o in objects if not _ignored(o, patterns, tables)]
 
 
 def _filter_state(state: VersionState, patterns: Sequence[str]) -> VersionState:
-    keep = {(o.kind, normalize.fold(o.name)) for o in ignore_objects(list(state.objects.values()),
-                                                                     patterns)}
+    keep = {
+        (o.kind, normalize.fold(o.name))
+        for o in ignore_objects(list(state.objects.values()), patterns)
+    }
     objects: dict[ObjectKey, SchemaObject] = {k: o for k, o in state.objects.items() if k in keep}
-    return VersionState(state.version, state.name, state.checksum, objects,
-                        {k: state.hashes[k] for k in objects},
-                        state.changed & keep, state.removed)
+    return VersionState(
+        state.version,
+        state.name,
+        state.checksum,
+        objects,
+        {k: state.hashes[k] for k in objects},
+        state.changed & keep,
+        state.removed,
+    )
 
 
-def apply_ignore(expected: Expected, actual: Schema, patterns: Sequence[str]) -> tuple[Expected, Schema]:
+def apply_ignore(
+    expected: Expected, actual: Schema, patterns: Sequence[str]
+) -> tuple[Expected, Schema]:
     if not patterns:
         return expected, actual
     states = [_filter_state(st, patterns) for st in expected.states]
-    filtered = Expected(states, expected.source, expected.format, expected.origin,
-                        expected.skipped)
+    filtered = Expected(states, expected.source, expected.format, expected.origin, expected.skipped)
     return filtered, Schema.of(ignore_objects(actual.objects(), patterns))
 
 
@@ -245,8 +288,9 @@ def apply_ignore(expected: Expected, actual: Schema, patterns: Sequence[str]) ->
 def now() -> str:
     """Report timestamp; SOURCE_DATE_EPOCH pins it for reproducible output."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = (datetime.fromtimestamp(int(epoch), UTC) if epoch and epoch.isdigit()
-              else datetime.now(UTC))
+    moment = (
+        datetime.fromtimestamp(int(epoch), UTC) if epoch and epoch.isdigit() else datetime.now(UTC)
+    )
     return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
@@ -281,18 +325,26 @@ def validate(s: Settings) -> Validation:
     pending = len(expected.states) - 1 - effective.index
     match = "exact" if effective.exact else "closest"
     report = Report(
-        tool=tool(), generated_at=now(), target=Target(database=database),
-        migrations=expected.info(), effective_version=effective.version,
+        tool=tool(),
+        generated_at=now(),
+        target=Target(database=database),
+        migrations=expected.info(),
+        effective_version=effective.version,
         status=status,  # type: ignore[arg-type]
-        changes=changes, summary=summarize(changes, pending=pending, match=match),
+        changes=changes,
+        summary=summarize(changes, pending=pending, match=match),
     )
     return Validation(report, expected, actual, effective)
 
 
 def error_report(exc: DriftcheckError, database: str | None) -> Report:
-    return Report(tool=tool(), generated_at=now(), target=Target(database=database),
-                  status="error", error=ErrorInfo(code=exc.code, message=exc.message,
-                                                  hint=exc.hint))
+    return Report(
+        tool=tool(),
+        generated_at=now(),
+        target=Target(database=database),
+        status="error",
+        error=ErrorInfo(code=exc.code, message=exc.message, hint=exc.hint),
+    )
 
 
 def schema_of(spec: str, s: Settings, expected: Expected | None) -> Schema:

@@ -11,7 +11,7 @@ import json
 import os
 import sys
 from collections.abc import Callable
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -23,7 +23,7 @@ from driftcheck.errors import DriftcheckError
 app = typer.Typer(
     name="driftcheck",
     help="Schema drift detection for SQLite: what schema a database should have, what it has, "
-         "and what differs.",
+    "and what differs.",
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -31,7 +31,8 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-class MigrationsFormat(str, Enum):
+
+class MigrationsFormat(StrEnum):
     auto = "auto"
     plain = "plain"
     flyway = "flyway"
@@ -44,31 +45,63 @@ class MigrationsFormat(str, Enum):
     pattern = "pattern"
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     text = "text"
     json = "json"
 
 
-MigrationsOpt = Annotated[str | None, typer.Option(
-    "--migrations", "-m", help="Migrations directory, or python:package.module:attribute.",
-    show_default=False)]
-FormatOpt = Annotated[MigrationsFormat | None, typer.Option(
-    "--migrations-format", help="Force a migration file convention (default: auto-detect).",
-    show_default=False)]
-PatternOpt = Annotated[str | None, typer.Option(
-    "--migrations-pattern", metavar="REGEX",
-    help="Regex with named groups version, name and optionally direction, for other "
-         "file naming conventions.", show_default=False)]
-DbOpt = Annotated[str | None, typer.Option("--db", help="The SQLite database to check (opened "
-                                                        "read-only).", show_default=False)]
-ExpectedOpt = Annotated[str | None, typer.Option(
-    "--expected", metavar="DIR", help="Validate against snapshots in DIR alone (no migrations "
-                                      "needed).", show_default=False)]
+MigrationsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--migrations",
+        "-m",
+        help="Migrations directory, or python:package.module:attribute.",
+        show_default=False,
+    ),
+]
+FormatOpt = Annotated[
+    MigrationsFormat | None,
+    typer.Option(
+        "--migrations-format",
+        help="Force a migration file convention (default: auto-detect).",
+        show_default=False,
+    ),
+]
+PatternOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--migrations-pattern",
+        metavar="REGEX",
+        help="Regex with named groups version, name and optionally direction, for other "
+        "file naming conventions.",
+        show_default=False,
+    ),
+]
+DbOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--db", help="The SQLite database to check (opened read-only).", show_default=False
+    ),
+]
+ExpectedOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--expected",
+        metavar="DIR",
+        help="Validate against snapshots in DIR alone (no migrations needed).",
+        show_default=False,
+    ),
+]
 OutOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
-ConfigOpt = Annotated[str | None, typer.Option(
-    "--config", metavar="PATH", help="Config file (default: driftcheck.toml or "
-                                     "[tool.driftcheck] in pyproject.toml here).",
-    show_default=False)]
+ConfigOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--config",
+        metavar="PATH",
+        help="Config file (default: driftcheck.toml or [tool.driftcheck] in pyproject.toml here).",
+        show_default=False,
+    ),
+]
 
 
 def _version(value: bool) -> None:
@@ -79,8 +112,12 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _main(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                          help="Show the version and exit.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
 ) -> None:
     """driftcheck: schema drift detection for SQLite databases."""
 
@@ -124,8 +161,9 @@ def _settings(config: str | None, **kwargs: Any) -> Any:
     return Settings.from_config(load_config(config), progress=_progress(), **kwargs)
 
 
-def _fail(exc: DriftcheckError, fmt: OutputFormat, database: str | None,
-          title: str = "validate") -> NoReturn:
+def _fail(
+    exc: DriftcheckError, fmt: OutputFormat, database: str | None, title: str = "validate"
+) -> NoReturn:
     if fmt is OutputFormat.json:
         from driftcheck.check import error_report
 
@@ -137,8 +175,7 @@ def _fail(exc: DriftcheckError, fmt: OutputFormat, database: str | None,
     raise typer.Exit(2)
 
 
-def _guard(fmt: OutputFormat, database: str | None, title: str,
-           body: Callable[[], int]) -> None:
+def _guard(fmt: OutputFormat, database: str | None, title: str, body: Callable[[], int]) -> None:
     """Run a command body: DriftcheckError -> exit 2 with one message, never a traceback."""
     try:
         code = body()
@@ -152,10 +189,17 @@ def _guard(fmt: OutputFormat, database: str | None, title: str,
     except Exception as exc:  # a bug: say so plainly, keep the traceback for those who ask
         if os.environ.get("DRIFTCHECK_DEBUG"):
             raise
-        _fail(DriftcheckError(f"internal error: {type(exc).__name__}: {exc}",
-                              hint="this is a bug in driftcheck; rerun with DRIFTCHECK_DEBUG=1 "
-                                   "for a traceback and report it", code="internal"),
-              fmt, database, title)
+        _fail(
+            DriftcheckError(
+                f"internal error: {type(exc).__name__}: {exc}",
+                hint="this is a bug in driftcheck; rerun with DRIFTCHECK_DEBUG=1 "
+                "for a traceback and report it",
+                code="internal",
+            ),
+            fmt,
+            database,
+            title,
+        )
     raise typer.Exit(code)
 
 
@@ -177,8 +221,12 @@ def validate(
     migrations_pattern: PatternOpt = None,
     expected: ExpectedOpt = None,
     fmt: OutOpt = OutputFormat.text,
-    fail_on_pending: Annotated[bool, typer.Option(
-        "--fail-on-pending", help="Exit 1 when versions are pending, not only on drift.")] = False,
+    fail_on_pending: Annotated[
+        bool,
+        typer.Option(
+            "--fail-on-pending", help="Exit 1 when versions are pending, not only on drift."
+        ),
+    ] = False,
     config: ConfigOpt = None,
 ) -> None:
     """Check a database against its migrations: effective version, drift, pending versions."""
@@ -187,8 +235,14 @@ def validate(
         from driftcheck.check import validate as run
         from driftcheck.report.text import render_report
 
-        s = _settings(config, migrations=migrations, migrations_format=migrations_format,
-                      migrations_pattern=migrations_pattern, database=db, expected_dir=expected)
+        s = _settings(
+            config,
+            migrations=migrations,
+            migrations_format=migrations_format,
+            migrations_pattern=migrations_pattern,
+            database=db,
+            expected_dir=expected,
+        )
         result = run(s)
         if fmt is OutputFormat.json:
             typer.echo(result.report.model_dump_json(indent=2))
@@ -216,8 +270,14 @@ def status(
         from driftcheck.check import validate as run
         from driftcheck.report.text import Style, counts
 
-        s = _settings(config, migrations=migrations, migrations_format=migrations_format,
-                      migrations_pattern=migrations_pattern, database=db, expected_dir=expected)
+        s = _settings(
+            config,
+            migrations=migrations,
+            migrations_format=migrations_format,
+            migrations_pattern=migrations_pattern,
+            database=db,
+            expected_dir=expected,
+        )
         result = run(s)
         r = result.report
         if fmt is OutputFormat.json:
@@ -230,17 +290,28 @@ def status(
         if r.effective_version is not None:
             name = result.expected.states[result.effective.index].name
             effective += f" {name}".rstrip()
-            effective += " (exact match)" if r.summary.match == "exact" else (
-                f" (closest match, {r.summary.changes} change"
-                f"{'' if r.summary.changes == 1 else 's'})")
+            effective += (
+                " (exact match)"
+                if r.summary.match == "exact"
+                else (
+                    f" (closest match, {r.summary.changes} change"
+                    f"{'' if r.summary.changes == 1 else 's'})"
+                )
+            )
         rows = [
             ("database", str(r.target.database)),
             ("effective", effective),
             ("latest", m.latest_version or "none"),
             ("pending", str(r.summary.pending)),
             ("drift", counts(r.summary) if r.changes else "none"),
-            ("status", style(r.status.upper(), {"clean": "green", "pending": "yellow"}.get(
-                r.status, "red"), bold=True)),
+            (
+                "status",
+                style(
+                    r.status.upper(),
+                    {"clean": "green", "pending": "yellow"}.get(r.status, "red"),
+                    bold=True,
+                ),
+            ),
         ]
         typer.echo("\n".join(f"{k:<10} {v}" for k, v in rows))
         return _exit_code(r.status, False)
@@ -250,10 +321,12 @@ def status(
 
 @app.command()
 def diff(
-    a: Annotated[str, typer.Argument(metavar="A", help="Expected side: a database path or "
-                                                       "version:V.")],
-    b: Annotated[str, typer.Argument(metavar="B", help="Actual side: a database path or "
-                                                       "version:V.")],
+    a: Annotated[
+        str, typer.Argument(metavar="A", help="Expected side: a database path or version:V.")
+    ],
+    b: Annotated[
+        str, typer.Argument(metavar="B", help="Actual side: a database path or version:V.")
+    ],
     migrations: MigrationsOpt = None,
     migrations_format: FormatOpt = None,
     migrations_pattern: PatternOpt = None,
@@ -268,12 +341,22 @@ def diff(
         from driftcheck.report.model import DiffReport, summarize
         from driftcheck.report.text import render_diff
 
-        s = _settings(config, migrations=migrations, migrations_format=migrations_format,
-                      migrations_pattern=migrations_pattern)
+        s = _settings(
+            config,
+            migrations=migrations,
+            migrations_format=migrations_format,
+            migrations_pattern=migrations_pattern,
+        )
         changes = run(a, b, s)
-        report = DiffReport(tool=tool(), generated_at=now(), expected=a, actual=b,
-                            status="different" if changes else "same", changes=changes,
-                            summary=summarize(changes))
+        report = DiffReport(
+            tool=tool(),
+            generated_at=now(),
+            expected=a,
+            actual=b,
+            status="different" if changes else "same",
+            changes=changes,
+            summary=summarize(changes),
+        )
         if fmt is OutputFormat.json:
             typer.echo(report.model_dump_json(indent=2))
         else:
@@ -286,9 +369,14 @@ def diff(
 @app.command()
 def inspect(
     db: DbOpt = None,
-    version: Annotated[str | None, typer.Option(
-        "--version", help="Show the expected schema at this version instead.",
-        show_default=False)] = None,
+    version: Annotated[
+        str | None,
+        typer.Option(
+            "--version",
+            help="Show the expected schema at this version instead.",
+            show_default=False,
+        ),
+    ] = None,
     migrations: MigrationsOpt = None,
     migrations_format: FormatOpt = None,
     migrations_pattern: PatternOpt = None,
@@ -301,10 +389,17 @@ def inspect(
         from driftcheck.errors import ConfigError
 
         if (db is None) == (version is None):
-            raise ConfigError("inspect needs exactly one of --db PATH and --version V",
-                              hint="e.g. driftcheck inspect --db app.db", code="usage")
-        s = _settings(config, migrations=migrations, migrations_format=migrations_format,
-                      migrations_pattern=migrations_pattern)
+            raise ConfigError(
+                "inspect needs exactly one of --db PATH and --version V",
+                hint="e.g. driftcheck inspect --db app.db",
+                code="usage",
+            )
+        s = _settings(
+            config,
+            migrations=migrations,
+            migrations_format=migrations_format,
+            migrations_pattern=migrations_pattern,
+        )
         if db is not None:
             schema = read_database(db, s)
             what: dict[str, Any] = {"database": db}
@@ -314,8 +409,11 @@ def inspect(
             state = exp.states[exp.state_of(version)]
             schema = state.schema()
             what = {"version": state.version, "name": state.name}
-        out = {**what, "fingerprint": schema.fingerprint(),
-               "schema": schema.model_dump(mode="json", exclude_defaults=True)}
+        out = {
+            **what,
+            "fingerprint": schema.fingerprint(),
+            "schema": schema.model_dump(mode="json", exclude_defaults=True),
+        }
         typer.echo(json.dumps(out, indent=2, ensure_ascii=False))
         return 0
 
@@ -324,12 +422,19 @@ def inspect(
 
 @app.command()
 def snapshot(
-    out: Annotated[str | None, typer.Option(
-        "--out", metavar="DIR", help="Where the expected schemas live (default: "
-                                     "expected_schemas/ or `expected_schemas` in the config).",
-        show_default=False)] = None,
-    check: Annotated[bool, typer.Option(
-        "--check", help="Only check: exit 1 when the snapshots are stale.")] = False,
+    out: Annotated[
+        str | None,
+        typer.Option(
+            "--out",
+            metavar="DIR",
+            help="Where the expected schemas live (default: "
+            "expected_schemas/ or `expected_schemas` in the config).",
+            show_default=False,
+        ),
+    ] = None,
+    check: Annotated[
+        bool, typer.Option("--check", help="Only check: exit 1 when the snapshots are stale.")
+    ] = False,
     migrations: MigrationsOpt = None,
     migrations_format: FormatOpt = None,
     migrations_pattern: PatternOpt = None,
@@ -341,8 +446,12 @@ def snapshot(
         from driftcheck import snapshots
         from driftcheck.check import load_baseline, load_migrations
 
-        s = _settings(config, migrations=migrations, migrations_format=migrations_format,
-                      migrations_pattern=migrations_pattern)
+        s = _settings(
+            config,
+            migrations=migrations,
+            migrations_format=migrations_format,
+            migrations_pattern=migrations_pattern,
+        )
         directory = Path(out) if out else s.snapshot_dir
         mset = load_migrations(s)
         baseline = load_baseline(s)
@@ -363,10 +472,12 @@ def snapshot(
         if result.replayed_from is None:
             typer.echo(f"{directory}: up to date ({n} versions)")
         else:
-            first = mset.migrations[result.replayed_from].version if result.replayed_from < n \
-                else None
-            how = (f"replayed {n - result.replayed_from} of {n} versions"
-                   + (f" from {first}" if first and result.replayed_from else ""))
+            first = (
+                mset.migrations[result.replayed_from].version if result.replayed_from < n else None
+            )
+            how = f"replayed {n - result.replayed_from} of {n} versions" + (
+                f" from {first}" if first and result.replayed_from else ""
+            )
             typer.echo(f"{directory}: wrote {result.files_written} files ({how})")
         return 0
 

@@ -47,8 +47,11 @@ def load_config(path: str | None = None, cwd: Path | None = None) -> Config:
     if path is not None:
         p = Path(path)
         if not p.is_file():
-            raise ConfigError(f"config file {path}: no such file",
-                              hint="check the --config path", code="config_missing")
+            raise ConfigError(
+                f"config file {path}: no such file",
+                hint="check the --config path",
+                code="config_missing",
+            )
         table = _read(p)
         if p.name == "pyproject.toml":
             table = table.get("tool", {}).get("driftcheck", {})
@@ -68,12 +71,17 @@ def _read(p: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(p.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"config file {p}: not valid TOML: {exc}",
-                          hint="fix the syntax at the line shown", code="config_syntax") from None
+        raise ConfigError(
+            f"config file {p}: not valid TOML: {exc}",
+            hint="fix the syntax at the line shown",
+            code="config_syntax",
+        ) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"config file {p}: cannot be read: {exc}",
-                          hint="check the file's permissions and encoding (UTF-8)",
-                          code="config_unreadable") from None
+        raise ConfigError(
+            f"config file {p}: cannot be read: {exc}",
+            hint="check the file's permissions and encoding (UTF-8)",
+            code="config_unreadable",
+        ) from None
 
 
 def _build(table: dict[str, Any], p: Path) -> Config:
@@ -87,11 +95,14 @@ def _build(table: dict[str, Any], p: Path) -> Config:
             section = err["loc"][:-1]
             model: type[BaseModel] = ReplayConfig if section == ("replay",) else Config
             known = ", ".join(k for k in model.model_fields if k != "source")
-            raise ConfigError(f"{where}: unknown key {key!r}",
-                              hint=f"known keys here: {known}", code="config_key") from None
-        raise ConfigError(f"{where}: {key}: {err['msg']}",
-                          hint="see the configuration section of the README",
-                          code="config_value") from None
+            raise ConfigError(
+                f"{where}: unknown key {key!r}", hint=f"known keys here: {known}", code="config_key"
+            ) from None
+        raise ConfigError(
+            f"{where}: {key}: {err['msg']}",
+            hint="see the configuration section of the README",
+            code="config_value",
+        ) from None
     base = p.parent
     updates: dict[str, Any] = {}
     for key in _PATH_KEYS:
@@ -100,7 +111,8 @@ def _build(table: dict[str, Any], p: Path) -> Config:
             updates[key] = _rel(base, value)
     if cfg.replay.baseline:
         updates["replay"] = cfg.replay.model_copy(
-            update={"baseline": _rel(base, cfg.replay.baseline)})
+            update={"baseline": _rel(base, cfg.replay.baseline)}
+        )
     return cfg.model_copy(update=updates)
 
 
@@ -109,7 +121,7 @@ def _rel(base: Path, value: str) -> str:
     p = Path(value)
     if p.is_absolute():
         return value
-    full = (base / p)
+    full = base / p
     try:
         return str(full.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:

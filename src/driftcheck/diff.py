@@ -10,8 +10,9 @@ was expected, what was found, how much it matters, and why, in one sentence.
 
 from __future__ import annotations
 
-from difflib import SequenceMatcher
+from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Sequence
+from difflib import SequenceMatcher
 from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict
@@ -54,20 +55,34 @@ class Change(BaseModel):
     message: str
 
 
-_TYPE_ORDER = {"table": 0, "column": 1, "check": 2, "foreign_key": 3, "index": 4, "trigger": 5,
-               "view": 6}
+_TYPE_ORDER = {
+    "table": 0,
+    "column": 1,
+    "check": 2,
+    "foreign_key": 3,
+    "index": 4,
+    "trigger": 5,
+    "view": 6,
+}
 
 
 def sort_changes(changes: Iterable[Change]) -> list[Change]:
     return sorted(
         changes,
-        key=lambda c: (fold(c.table or c.name), _TYPE_ORDER[c.object_type], fold(c.name),
-                       c.attribute or "", c.change, c.path),
+        key=lambda c: (
+            fold(c.table or c.name),
+            _TYPE_ORDER[c.object_type],
+            fold(c.name),
+            c.attribute or "",
+            c.change,
+            c.path,
+        ),
     )
 
 
-def diff_schemas(expected: Schema, actual: Schema,
-                 same: Collection[tuple[str, str]] = ()) -> list[Change]:
+def diff_schemas(
+    expected: Schema, actual: Schema, same: Collection[tuple[str, str]] = ()
+) -> list[Change]:
     """Every difference between `expected` and `actual`, sorted deterministically.
 
     `same` may name objects, as (kind, folded name), already known to be equal
@@ -126,13 +141,20 @@ def _parts_label(parts: Sequence[KeyPart]) -> list[str]:
 
 
 def _parts_identity(parts: Sequence[KeyPart]) -> tuple[Any, ...]:
-    return tuple((fold(p.column) if p.column is not None else None,
-                  p.expression.key if p.expression is not None else None) for p in parts)
+    return tuple(
+        (
+            fold(p.column) if p.column is not None else None,
+            p.expression.key if p.expression is not None else None,
+        )
+        for p in parts
+    )
 
 
 def _parts_key(parts: Sequence[KeyPart]) -> tuple[Any, ...]:
-    return tuple((*ident, p.collation, p.desc)
-                 for ident, p in zip(_parts_identity(parts), parts, strict=True))
+    return tuple(
+        (*ident, p.collation, p.desc)
+        for ident, p in zip(_parts_identity(parts), parts, strict=True)
+    )
 
 
 def _cols(names: Sequence[str]) -> str:
@@ -140,8 +162,9 @@ def _cols(names: Sequence[str]) -> str:
 
 
 class _Differ:
-    def __init__(self, expected: Schema, actual: Schema,
-                 same: Collection[tuple[str, str]] = ()) -> None:
+    def __init__(
+        self, expected: Schema, actual: Schema, same: Collection[tuple[str, str]] = ()
+    ) -> None:
         self.expected = expected
         self.actual = actual
         self.same = same
@@ -149,47 +172,105 @@ class _Differ:
         self.exp_tables = {fold(n): t for n, t in expected.tables.items()}
         self.act_tables = {fold(n): t for n, t in actual.tables.items()}
 
-    def add(self, object_type: ObjectType, change: Literal["missing", "unexpected", "changed"],
-            *, table: str | None, name: str, path: str, severity: Severity, message: str,
-            attribute: str | None = None, expected: Any = None, actual: Any = None) -> None:
-        self.changes.append(Change(
-            object_type=object_type, change=change, table=table, name=name, path=path,
-            attribute=attribute, expected=expected, actual=actual, severity=severity,
-            message=message,
-        ))
+    def add(
+        self,
+        object_type: ObjectType,
+        change: Literal["missing", "unexpected", "changed"],
+        *,
+        table: str | None,
+        name: str,
+        path: str,
+        severity: Severity,
+        message: str,
+        attribute: str | None = None,
+        expected: Any = None,
+        actual: Any = None,
+    ) -> None:
+        self.changes.append(
+            Change(
+                object_type=object_type,
+                change=change,
+                table=table,
+                name=name,
+                path=path,
+                attribute=attribute,
+                expected=expected,
+                actual=actual,
+                severity=severity,
+                message=message,
+            )
+        )
 
-    def _renamed(self, object_type: ObjectType, missing: list[Any], unexpected: list[Any],
-                 table_of: Callable[[Any], str | None]) -> tuple[list[Any], list[Any]]:
+    def _renamed(
+        self,
+        object_type: ObjectType,
+        missing: list[Any],
+        unexpected: list[Any],
+        table_of: Callable[[Any], str | None],
+    ) -> tuple[list[Any], list[Any]]:
         """Pair objects that differ only in name: report a rename, not a drop and an add."""
         pairs, missing, unexpected = _match(missing, unexpected, _without_name)
         for e, a in pairs:
-            self.add(object_type, "changed", table=table_of(a), name=e.name, path=e.name,
-                     attribute="name", expected=e.name, actual=a.name, severity="warning",
-                     message=f"{object_type} {e.name} is named {a.name} in the database "
-                             "(same definition, different name)")
+            self.add(
+                object_type,
+                "changed",
+                table=table_of(a),
+                name=e.name,
+                path=e.name,
+                attribute="name",
+                expected=e.name,
+                actual=a.name,
+                severity="warning",
+                message=f"{object_type} {e.name} is named {a.name} in the database "
+                "(same definition, different name)",
+            )
         return missing, unexpected
 
-    def _name_case(self, object_type: ObjectType, e: Any, a: Any, table: str | None,
-                   path: str) -> None:
+    def _name_case(
+        self, object_type: ObjectType, e: Any, a: Any, table: str | None, path: str
+    ) -> None:
         if e.name != a.name:
-            self.add(object_type, "changed", table=table, name=e.name, path=path,
-                     attribute="name", expected=e.name, actual=a.name, severity="info",
-                     message=f"{object_type} {path} is spelled {a.name} in the database "
-                             "(SQLite ignores the case of names, but result column names "
-                             "keep it)")
+            self.add(
+                object_type,
+                "changed",
+                table=table,
+                name=e.name,
+                path=path,
+                attribute="name",
+                expected=e.name,
+                actual=a.name,
+                severity="info",
+                message=f"{object_type} {path} is spelled {a.name} in the database "
+                "(SQLite ignores the case of names, but result column names "
+                "keep it)",
+            )
 
     # -- tables -------------------------------------------------------------
     def tables(self) -> None:
         pairs, missing, unexpected = _match(
-            self.expected.tables.values(), self.actual.tables.values(), lambda t: fold(t.name))
+            self.expected.tables.values(), self.actual.tables.values(), lambda t: fold(t.name)
+        )
         missing, unexpected = self._renamed("table", missing, unexpected, lambda t: t.name)
         for t in missing:
-            self.add("table", "missing", table=t.name, name=t.name, path=t.name,
-                     severity="error", message=f"table {t.name} is missing")
+            self.add(
+                "table",
+                "missing",
+                table=t.name,
+                name=t.name,
+                path=t.name,
+                severity="error",
+                message=f"table {t.name} is missing",
+            )
         for t in unexpected:
-            self.add("table", "unexpected", table=t.name, name=t.name, path=t.name,
-                     severity="warning",
-                     message=f"table {t.name} exists in the database but no migration creates it")
+            self.add(
+                "table",
+                "unexpected",
+                table=t.name,
+                name=t.name,
+                path=t.name,
+                severity="warning",
+                message=f"table {t.name} exists in the database but no migration creates it",
+            )
         for e, a in pairs:
             if ("table", fold(e.name)) not in self.same:
                 self.table(e, a)
@@ -200,12 +281,19 @@ class _Differ:
         if e.virtual is not None or a.virtual is not None:
             self.virtual_table(e, a)
             return
-        if e.unparsed is not None or a.unparsed is not None:
-            if e.unparsed != a.unparsed:
-                self.add("table", "changed", table=n, name=n, path=n, attribute="definition",
-                         expected=e.sql, actual=a.sql, severity="error",
-                         message=f"table {n}: definition differs"
-                                 f"{_how(e.unparsed, a.unparsed)}")
+        if (e.unparsed is not None or a.unparsed is not None) and e.unparsed != a.unparsed:
+            self.add(
+                "table",
+                "changed",
+                table=n,
+                name=n,
+                path=n,
+                attribute="definition",
+                expected=e.sql,
+                actual=a.sql,
+                severity="error",
+                message=f"table {n}: definition differs{_how(e.unparsed, a.unparsed)}",
+            )
         for attr, sev, what in (
             ("strict", "error", "STRICT"),
             ("without_rowid", "error", "WITHOUT ROWID"),
@@ -213,10 +301,19 @@ class _Differ:
         ):
             ev, av = getattr(e, attr), getattr(a, attr)
             if ev != av:
-                self.add("table", "changed", table=n, name=n, path=n, attribute=attr,
-                         expected=ev, actual=av, severity=sev,  # type: ignore[arg-type]
-                         message=f"table {n}: expected {'' if ev else 'no '}{what}, "
-                                 f"the database has {'' if av else 'no '}{what}")
+                self.add(
+                    "table",
+                    "changed",
+                    table=n,
+                    name=n,
+                    path=n,
+                    attribute=attr,
+                    expected=ev,
+                    actual=av,
+                    severity=sev,  # type: ignore[arg-type]
+                    message=f"table {n}: expected {'' if ev else 'no '}{what}, "
+                    f"the database has {'' if av else 'no '}{what}",
+                )
         self.primary_key(e, a)
         self.columns(e, a)
         self.uniques(e, a)
@@ -226,23 +323,51 @@ class _Differ:
     def virtual_table(self, e: Table, a: Table) -> None:
         n = e.name
         if (e.virtual is None) != (a.virtual is None):
-            kind = lambda t: "a virtual table" if t.virtual else "an ordinary table"  # noqa: E731
-            self.add("table", "changed", table=n, name=n, path=n, attribute="virtual",
-                     expected=e.virtual is not None, actual=a.virtual is not None,
-                     severity="error",
-                     message=f"table {n}: expected {kind(e)}, the database has {kind(a)}")
+
+            def kind(t: Table) -> str:
+                return "a virtual table" if t.virtual else "an ordinary table"
+
+            self.add(
+                "table",
+                "changed",
+                table=n,
+                name=n,
+                path=n,
+                attribute="virtual",
+                expected=e.virtual is not None,
+                actual=a.virtual is not None,
+                severity="error",
+                message=f"table {n}: expected {kind(e)}, the database has {kind(a)}",
+            )
             return
         assert e.virtual is not None and a.virtual is not None
         if e.virtual.module != a.virtual.module:
-            self.add("table", "changed", table=n, name=n, path=n, attribute="module",
-                     expected=e.virtual.module, actual=a.virtual.module, severity="error",
-                     message=f"virtual table {n}: module expected {e.virtual.module}, "
-                             f"actual {a.virtual.module}")
+            self.add(
+                "table",
+                "changed",
+                table=n,
+                name=n,
+                path=n,
+                attribute="module",
+                expected=e.virtual.module,
+                actual=a.virtual.module,
+                severity="error",
+                message=f"virtual table {n}: module expected {e.virtual.module}, "
+                f"actual {a.virtual.module}",
+            )
         elif e.virtual.args != a.virtual.args:
-            self.add("table", "changed", table=n, name=n, path=n, attribute="arguments",
-                     expected=[x.sql for x in e.virtual.args],
-                     actual=[x.sql for x in a.virtual.args], severity="error",
-                     message=f"virtual table {n}: module arguments differ")
+            self.add(
+                "table",
+                "changed",
+                table=n,
+                name=n,
+                path=n,
+                attribute="arguments",
+                expected=[x.sql for x in e.virtual.args],
+                actual=[x.sql for x in a.virtual.args],
+                severity="error",
+                message=f"virtual table {n}: module arguments differ",
+            )
 
     def primary_key(self, e: Table, a: Table) -> None:
         n = e.name
@@ -251,44 +376,82 @@ class _Differ:
         ev = _parts_label(e.primary_key.parts) if e.primary_key else []
         av = _parts_label(a.primary_key.parts) if a.primary_key else []
         if ek != ak:
-            self.add("table", "changed", table=n, name=n, path=n, attribute="primary_key",
-                     expected=ev, actual=av, severity="error",
-                     message=f"table {n}: primary key expected "
-                             f"({_cols(ev) or 'none'}), actual ({_cols(av) or 'none'})")
+            self.add(
+                "table",
+                "changed",
+                table=n,
+                name=n,
+                path=n,
+                attribute="primary_key",
+                expected=ev,
+                actual=av,
+                severity="error",
+                message=f"table {n}: primary key expected "
+                f"({_cols(ev) or 'none'}), actual ({_cols(av) or 'none'})",
+            )
         elif (e.rowid_alias is None) != (a.rowid_alias is None):
             alias = e.rowid_alias or a.rowid_alias
-            self.add("column", "changed", table=n, name=alias or "", path=f"{n}.{alias}",
-                     attribute="rowid_alias", expected=e.rowid_alias is not None,
-                     actual=a.rowid_alias is not None, severity="error",
-                     message=f"column {n}.{alias}: expected "
-                             f"{'an alias of the rowid' if e.rowid_alias else 'a separate key'}"
-                             ", the database has "
-                             f"{'an alias of the rowid' if a.rowid_alias else 'a separate key'}"
-                             " (INTEGER PRIMARY KEY and INT PRIMARY KEY differ in meaning)")
+            self.add(
+                "column",
+                "changed",
+                table=n,
+                name=alias or "",
+                path=f"{n}.{alias}",
+                attribute="rowid_alias",
+                expected=e.rowid_alias is not None,
+                actual=a.rowid_alias is not None,
+                severity="error",
+                message=f"column {n}.{alias}: expected "
+                f"{'an alias of the rowid' if e.rowid_alias else 'a separate key'}"
+                ", the database has "
+                f"{'an alias of the rowid' if a.rowid_alias else 'a separate key'}"
+                " (INTEGER PRIMARY KEY and INT PRIMARY KEY differ in meaning)",
+            )
         elif e.primary_key and a.primary_key and e.primary_key.name != a.primary_key.name:
-            self.add("table", "changed", table=n, name=n, path=n,
-                     attribute="primary_key_name", expected=e.primary_key.name,
-                     actual=a.primary_key.name, severity="info",
-                     message=f"table {n}: primary key constraint is named "
-                             f"{a.primary_key.name or '(unnamed)'}, expected "
-                             f"{e.primary_key.name or '(unnamed)'}")
+            self.add(
+                "table",
+                "changed",
+                table=n,
+                name=n,
+                path=n,
+                attribute="primary_key_name",
+                expected=e.primary_key.name,
+                actual=a.primary_key.name,
+                severity="info",
+                message=f"table {n}: primary key constraint is named "
+                f"{a.primary_key.name or '(unnamed)'}, expected "
+                f"{e.primary_key.name or '(unnamed)'}",
+            )
 
     # -- columns ------------------------------------------------------------
     def columns(self, e: Table, a: Table) -> None:
         n = e.name
         pairs, missing, unexpected = _match(e.columns, a.columns, lambda c: fold(c.name))
         for c in missing:
-            self.add("column", "missing", table=n, name=c.name, path=f"{n}.{c.name}",
-                     expected=_column_summary(c), severity="error",
-                     message=f"column {n}.{c.name} is missing")
+            self.add(
+                "column",
+                "missing",
+                table=n,
+                name=c.name,
+                path=f"{n}.{c.name}",
+                expected=_column_summary(c),
+                severity="error",
+                message=f"column {n}.{c.name} is missing",
+            )
         for c in unexpected:
             blocking = c.not_null and c.default is None and c.generated is None
-            self.add("column", "unexpected", table=n, name=c.name, path=f"{n}.{c.name}",
-                     actual=_column_summary(c), severity="error" if blocking else "warning",
-                     message=f"column {n}.{c.name} exists in the database but no migration "
-                             "creates it"
-                             + (" (NOT NULL without a default: inserts that omit it fail)"
-                                if blocking else ""))
+            self.add(
+                "column",
+                "unexpected",
+                table=n,
+                name=c.name,
+                path=f"{n}.{c.name}",
+                actual=_column_summary(c),
+                severity="error" if blocking else "warning",
+                message=f"column {n}.{c.name} exists in the database but no migration "
+                "creates it"
+                + (" (NOT NULL without a default: inserts that omit it fail)" if blocking else ""),
+            )
         for ec, ac in pairs:
             self.column(n, ec, ac)
         # Column order: the columns outside a longest common subsequence of the
@@ -300,55 +463,106 @@ class _Differ:
             kept: set[str] = set()
             matcher = SequenceMatcher(None, exp_order, act_order, autojunk=False)
             for block in matcher.get_matching_blocks():
-                kept.update(exp_order[block.a:block.a + block.size])
+                kept.update(exp_order[block.a : block.a + block.size])
             exp_pos = {fold(c.name): i + 1 for i, c in enumerate(e.columns)}
             act_pos = {fold(c.name): i + 1 for i, c in enumerate(a.columns)}
             for ec, _ in pairs:
                 f = fold(ec.name)
                 if f not in kept:
-                    self.add("column", "changed", table=n, name=ec.name, path=f"{n}.{ec.name}",
-                             attribute="position", expected=exp_pos[f], actual=act_pos[f],
-                             severity="info",
-                             message=f"column {n}.{ec.name} is at position {act_pos[f]}, "
-                                     f"expected {exp_pos[f]} (matters to SELECT * and INSERT "
-                                     "without a column list)")
+                    self.add(
+                        "column",
+                        "changed",
+                        table=n,
+                        name=ec.name,
+                        path=f"{n}.{ec.name}",
+                        attribute="position",
+                        expected=exp_pos[f],
+                        actual=act_pos[f],
+                        severity="info",
+                        message=f"column {n}.{ec.name} is at position {act_pos[f]}, "
+                        f"expected {exp_pos[f]} (matters to SELECT * and INSERT "
+                        "without a column list)",
+                    )
 
     def column(self, table: str, e: Column, a: Column) -> None:
         path = f"{table}.{e.name}"
 
         def add(attr: str, ev: Any, av: Any, sev: Severity, msg: str) -> None:
-            self.add("column", "changed", table=table, name=e.name, path=path, attribute=attr,
-                     expected=ev, actual=av, severity=sev, message=f"column {path}: {msg}")
+            self.add(
+                "column",
+                "changed",
+                table=table,
+                name=e.name,
+                path=path,
+                attribute=attr,
+                expected=ev,
+                actual=av,
+                severity=sev,
+                message=f"column {path}: {msg}",
+            )
 
         self._name_case("column", e, a, table, path)
         if normalize.canonical_type(e.type) != normalize.canonical_type(a.type):
             same = e.affinity == a.affinity
-            add("type", e.type, a.type, "warning" if same else "error",
+            add(
+                "type",
+                e.type,
+                a.type,
+                "warning" if same else "error",
                 f"type expected {e.type or '(none)'}, actual {a.type or '(none)'}"
-                + (f" (same {e.affinity} affinity)" if same
-                   else f" (affinity {e.affinity} vs {a.affinity})"))
+                + (
+                    f" (same {e.affinity} affinity)"
+                    if same
+                    else f" (affinity {e.affinity} vs {a.affinity})"
+                ),
+            )
         if e.not_null != a.not_null:
-            add("not_null", e.not_null, a.not_null, "error",
+            add(
+                "not_null",
+                e.not_null,
+                a.not_null,
+                "error",
                 f"expected {'NOT NULL' if e.not_null else 'nullable'}, "
-                f"actual {'NOT NULL' if a.not_null else 'nullable'}")
+                f"actual {'NOT NULL' if a.not_null else 'nullable'}",
+            )
         if e.default != a.default:
-            add("default", _sql(e.default), _sql(a.default), "error",
+            add(
+                "default",
+                _sql(e.default),
+                _sql(a.default),
+                "error",
                 f"default expected {_sql(e.default) or '(none)'}, "
-                f"actual {_sql(a.default) or '(none)'}{_how(e.default, a.default)}")
+                f"actual {_sql(a.default) or '(none)'}{_how(e.default, a.default)}",
+            )
         if normalize.collation(e.collation) != normalize.collation(a.collation):
-            add("collation", normalize.collation(e.collation), normalize.collation(a.collation),
-                "error", f"collation expected {normalize.collation(e.collation)}, "
-                         f"actual {normalize.collation(a.collation)}")
+            add(
+                "collation",
+                normalize.collation(e.collation),
+                normalize.collation(a.collation),
+                "error",
+                f"collation expected {normalize.collation(e.collation)}, "
+                f"actual {normalize.collation(a.collation)}",
+            )
         if e.generated != a.generated or e.generated_kind != a.generated_kind:
             ev = f"{_sql(e.generated)} {normalize.upper(e.generated_kind or '')}".strip() or None
             av = f"{_sql(a.generated)} {normalize.upper(a.generated_kind or '')}".strip() or None
-            add("generated", ev, av, "error",
+            add(
+                "generated",
+                ev,
+                av,
+                "error",
                 f"generated expression expected {ev or '(not generated)'}, "
-                f"actual {av or '(not generated)'}{_how(e.generated, a.generated)}")
+                f"actual {av or '(not generated)'}{_how(e.generated, a.generated)}",
+            )
         if e.hidden != a.hidden:
-            add("hidden", e.hidden, a.hidden, "error",
+            add(
+                "hidden",
+                e.hidden,
+                a.hidden,
+                "error",
                 f"expected {'hidden' if e.hidden else 'visible'}, "
-                f"actual {'hidden' if a.hidden else 'visible'}")
+                f"actual {'hidden' if a.hidden else 'visible'}",
+            )
 
     # -- constraints ----------------------------------------------------------
     def uniques(self, e: Table, a: Table) -> None:
@@ -359,23 +573,46 @@ class _Differ:
             return u.name or f"UNIQUE ({_cols(_parts_label(u.parts))})"
 
         for u in missing:
-            self.add("index", "missing", table=n, name=label(u), path=f"{n}.{label(u)}",
-                     attribute="unique", expected=_parts_label(u.parts), severity="error",
-                     message=f"table {n}: UNIQUE constraint ({_cols(_parts_label(u.parts))}) "
-                             "is missing")
+            self.add(
+                "index",
+                "missing",
+                table=n,
+                name=label(u),
+                path=f"{n}.{label(u)}",
+                attribute="unique",
+                expected=_parts_label(u.parts),
+                severity="error",
+                message=f"table {n}: UNIQUE constraint ({_cols(_parts_label(u.parts))}) is missing",
+            )
         for u in unexpected:
-            self.add("index", "unexpected", table=n, name=label(u), path=f"{n}.{label(u)}",
-                     attribute="unique", actual=_parts_label(u.parts), severity="error",
-                     message=f"table {n}: UNIQUE constraint ({_cols(_parts_label(u.parts))}) "
-                             "exists in the database but no migration creates it")
+            self.add(
+                "index",
+                "unexpected",
+                table=n,
+                name=label(u),
+                path=f"{n}.{label(u)}",
+                attribute="unique",
+                actual=_parts_label(u.parts),
+                severity="error",
+                message=f"table {n}: UNIQUE constraint ({_cols(_parts_label(u.parts))}) "
+                "exists in the database but no migration creates it",
+            )
         for eu, au in pairs:
             if eu.name != au.name:
-                self.add("index", "changed", table=n, name=label(eu), path=f"{n}.{label(eu)}",
-                         attribute="constraint_name", expected=eu.name, actual=au.name,
-                         severity="info",
-                         message=f"table {n}: UNIQUE constraint ({_cols(_parts_label(eu.parts))})"
-                                 f" is named {au.name or '(unnamed)'}, expected "
-                                 f"{eu.name or '(unnamed)'}")
+                self.add(
+                    "index",
+                    "changed",
+                    table=n,
+                    name=label(eu),
+                    path=f"{n}.{label(eu)}",
+                    attribute="constraint_name",
+                    expected=eu.name,
+                    actual=au.name,
+                    severity="info",
+                    message=f"table {n}: UNIQUE constraint ({_cols(_parts_label(eu.parts))})"
+                    f" is named {au.name or '(unnamed)'}, expected "
+                    f"{eu.name or '(unnamed)'}",
+                )
 
     def _ref_columns(self, fk: ForeignKey, tables: dict[str, Table]) -> list[str]:
         """The referenced columns; an omitted list means the target's primary key."""
@@ -389,7 +626,8 @@ class _Differ:
     def foreign_keys(self, e: Table, a: Table) -> None:
         n = e.name
         pairs, missing, unexpected = _match(
-            e.foreign_keys, a.foreign_keys, lambda f: tuple(fold(c) for c in f.columns))
+            e.foreign_keys, a.foreign_keys, lambda f: tuple(fold(c) for c in f.columns)
+        )
 
         def desc(f: ForeignKey) -> str:
             cols = f"({_cols(f.ref_columns)})" if f.ref_columns else ""
@@ -399,45 +637,100 @@ class _Differ:
             return f"{n}.({_cols(f.columns)})"
 
         for f in missing:
-            self.add("foreign_key", "missing", table=n, name=f.name or desc(f), path=path(f),
-                     expected=desc(f), severity="error",
-                     message=f"table {n}: foreign key {desc(f)} is missing")
+            self.add(
+                "foreign_key",
+                "missing",
+                table=n,
+                name=f.name or desc(f),
+                path=path(f),
+                expected=desc(f),
+                severity="error",
+                message=f"table {n}: foreign key {desc(f)} is missing",
+            )
         for f in unexpected:
-            self.add("foreign_key", "unexpected", table=n, name=f.name or desc(f), path=path(f),
-                     actual=desc(f), severity="error",
-                     message=f"table {n}: foreign key {desc(f)} exists in the database but no "
-                             "migration creates it")
+            self.add(
+                "foreign_key",
+                "unexpected",
+                table=n,
+                name=f.name or desc(f),
+                path=path(f),
+                actual=desc(f),
+                severity="error",
+                message=f"table {n}: foreign key {desc(f)} exists in the database but no "
+                "migration creates it",
+            )
         for ef, af in pairs:
             name = ef.name or desc(ef)
 
-            def add(attr: str, ev: Any, av: Any, sev: Severity, msg: str, ef: ForeignKey = ef,
-                    name: str = name) -> None:
-                self.add("foreign_key", "changed", table=n, name=name, path=path(ef),
-                         attribute=attr, expected=ev, actual=av, severity=sev,
-                         message=f"table {n}: foreign key ({_cols(ef.columns)}) {msg}")
+            def add(
+                attr: str,
+                ev: Any,
+                av: Any,
+                sev: Severity,
+                msg: str,
+                ef: ForeignKey = ef,
+                name: str = name,
+            ) -> None:
+                self.add(
+                    "foreign_key",
+                    "changed",
+                    table=n,
+                    name=name,
+                    path=path(ef),
+                    attribute=attr,
+                    expected=ev,
+                    actual=av,
+                    severity=sev,
+                    message=f"table {n}: foreign key ({_cols(ef.columns)}) {msg}",
+                )
 
             et = (fold(ef.ref_table), self._ref_columns(ef, self.exp_tables))
             at = (fold(af.ref_table), self._ref_columns(af, self.act_tables))
             if et != at:
-                add("target", desc(ef), desc(af), "error",
+                add(
+                    "target",
+                    desc(ef),
+                    desc(af),
+                    "error",
                     f"references {af.ref_table}({_cols(af.ref_columns) or 'primary key'}), "
-                    f"expected {ef.ref_table}({_cols(ef.ref_columns) or 'primary key'})")
+                    f"expected {ef.ref_table}({_cols(ef.ref_columns) or 'primary key'})",
+                )
             ea = {"on_update": ef.on_update, "on_delete": ef.on_delete}
             aa = {"on_update": af.on_update, "on_delete": af.on_delete}
             if ea != aa:
-                add("actions", ea, aa, "error",
+                add(
+                    "actions",
+                    ea,
+                    aa,
+                    "error",
                     f"actions expected ON UPDATE {ef.on_update} ON DELETE {ef.on_delete}, "
-                    f"actual ON UPDATE {af.on_update} ON DELETE {af.on_delete}")
+                    f"actual ON UPDATE {af.on_update} ON DELETE {af.on_delete}",
+                )
             if ef.match != af.match:
-                add("match", ef.match, af.match, "warning",
-                    f"MATCH expected {ef.match}, actual {af.match}")
+                add(
+                    "match",
+                    ef.match,
+                    af.match,
+                    "warning",
+                    f"MATCH expected {ef.match}, actual {af.match}",
+                )
             if ef.deferred != af.deferred:
-                add("deferrable", ef.deferred, af.deferred, "error",
+                add(
+                    "deferrable",
+                    ef.deferred,
+                    af.deferred,
+                    "error",
                     f"expected {'DEFERRABLE INITIALLY DEFERRED' if ef.deferred else 'immediate'}"
-                    f", actual {'DEFERRABLE INITIALLY DEFERRED' if af.deferred else 'immediate'}")
+                    f", actual {'DEFERRABLE INITIALLY DEFERRED' if af.deferred else 'immediate'}",
+                )
             if ef.name != af.name:
-                add("constraint_name", ef.name, af.name, "info",
-                    f"is named {af.name or '(unnamed)'}, expected {ef.name or '(unnamed)'}")
+                add(
+                    "constraint_name",
+                    ef.name,
+                    af.name,
+                    "info",
+                    f"is named {af.name or '(unnamed)'}, expected {ef.name or '(unnamed)'}",
+                )
 
     def checks(self, e: Table, a: Table) -> None:
         n = e.name
@@ -453,64 +746,116 @@ class _Differ:
 
         # Named checks by name, then the rest by what they check.
         named, e_rest, a_rest = _match(
-            [c for c in e.checks if c.name], [c for c in a.checks if c.name],
-            lambda c: fold(c.name or ""))
+            [c for c in e.checks if c.name],
+            [c for c in a.checks if c.name],
+            lambda c: fold(c.name or ""),
+        )
         e_rest += [c for c in e.checks if not c.name]
         a_rest += [c for c in a.checks if not c.name]
         same, e_rest, a_rest = _match(
-            e_rest, a_rest, lambda c: (fold(c.column or ""), c.expression.key))
+            e_rest, a_rest, lambda c: (fold(c.column or ""), c.expression.key)
+        )
         for ec, ac in same:
             if ec.name != ac.name:
-                self.add("check", "changed", table=n, name=label(ec), path=path(ec),
-                         attribute="constraint_name", expected=ec.name, actual=ac.name,
-                         severity="info",
-                         message=f"{where(ec)}: CHECK ({ec.expression.sql}) is named "
-                                 f"{ac.name or '(unnamed)'}, expected {ec.name or '(unnamed)'}")
+                self.add(
+                    "check",
+                    "changed",
+                    table=n,
+                    name=label(ec),
+                    path=path(ec),
+                    attribute="constraint_name",
+                    expected=ec.name,
+                    actual=ac.name,
+                    severity="info",
+                    message=f"{where(ec)}: CHECK ({ec.expression.sql}) is named "
+                    f"{ac.name or '(unnamed)'}, expected {ec.name or '(unnamed)'}",
+                )
         # What remains differs in its expression: pair by column when unambiguous.
         changed: list[tuple[Check, Check]] = list(named)
-        col = lambda c: fold(c.column or "")  # noqa: E731
-        e_count = {k: [col(c) for c in e_rest].count(k) for k in map(col, e_rest)}
-        a_count = {k: [col(c) for c in a_rest].count(k) for k in map(col, a_rest)}
-        unambiguous = {k for k in e_count if e_count[k] == 1 and a_count.get(k) == 1}
-        by_col, _, _ = _match([c for c in e_rest if col(c) in unambiguous],
-                              [c for c in a_rest if col(c) in unambiguous], col)
+
+        def col(c: Check) -> str:
+            return fold(c.column or "")
+
+        e_count = Counter(map(col, e_rest))
+        a_count = Counter(map(col, a_rest))
+        unambiguous = {k for k, v in e_count.items() if v == 1 and a_count[k] == 1}
+        by_col, _, _ = _match(
+            [c for c in e_rest if col(c) in unambiguous],
+            [c for c in a_rest if col(c) in unambiguous],
+            col,
+        )
         changed.extend(by_col)
         e_rest = [c for c in e_rest if col(c) not in unambiguous]
         a_rest = [c for c in a_rest if col(c) not in unambiguous]
         for ec, ac in changed:
             if ec.expression != ac.expression:
-                self.add("check", "changed", table=n, name=label(ec), path=path(ec),
-                         attribute="expression", expected=ec.expression.sql,
-                         actual=ac.expression.sql, severity="error",
-                         message=f"{where(ec)}: CHECK expected ({ec.expression.sql}), actual "
-                                 f"({ac.expression.sql}){_how(ec.expression, ac.expression)}")
+                self.add(
+                    "check",
+                    "changed",
+                    table=n,
+                    name=label(ec),
+                    path=path(ec),
+                    attribute="expression",
+                    expected=ec.expression.sql,
+                    actual=ac.expression.sql,
+                    severity="error",
+                    message=f"{where(ec)}: CHECK expected ({ec.expression.sql}), actual "
+                    f"({ac.expression.sql}){_how(ec.expression, ac.expression)}",
+                )
         for c in e_rest:
-            self.add("check", "missing", table=n, name=label(c), path=path(c),
-                     expected=c.expression.sql, severity="error",
-                     message=f"{where(c)}: CHECK ({c.expression.sql}) is missing")
+            self.add(
+                "check",
+                "missing",
+                table=n,
+                name=label(c),
+                path=path(c),
+                expected=c.expression.sql,
+                severity="error",
+                message=f"{where(c)}: CHECK ({c.expression.sql}) is missing",
+            )
         for c in a_rest:
-            self.add("check", "unexpected", table=n, name=label(c), path=path(c),
-                     actual=c.expression.sql, severity="error",
-                     message=f"{where(c)}: CHECK ({c.expression.sql}) exists in the database "
-                             "but no migration creates it")
+            self.add(
+                "check",
+                "unexpected",
+                table=n,
+                name=label(c),
+                path=path(c),
+                actual=c.expression.sql,
+                severity="error",
+                message=f"{where(c)}: CHECK ({c.expression.sql}) exists in the database "
+                "but no migration creates it",
+            )
 
     # -- indexes --------------------------------------------------------------
     def indexes(self) -> None:
         pairs, missing, unexpected = _match(
-            self.expected.indexes.values(), self.actual.indexes.values(), lambda i: fold(i.name))
+            self.expected.indexes.values(), self.actual.indexes.values(), lambda i: fold(i.name)
+        )
         missing, unexpected = self._renamed("index", missing, unexpected, lambda i: i.table)
         for i in missing:
-            self.add("index", "missing", table=i.table, name=i.name, path=i.name,
-                     expected=_index_summary(i), severity="error" if i.unique else "warning",
-                     message=f"{'unique ' if i.unique else ''}index {i.name} on {i.table} "
-                             "is missing")
+            self.add(
+                "index",
+                "missing",
+                table=i.table,
+                name=i.name,
+                path=i.name,
+                expected=_index_summary(i),
+                severity="error" if i.unique else "warning",
+                message=f"{'unique ' if i.unique else ''}index {i.name} on {i.table} is missing",
+            )
         for i in unexpected:
-            self.add("index", "unexpected", table=i.table, name=i.name, path=i.name,
-                     actual=_index_summary(i), severity="error" if i.unique else "warning",
-                     message=f"{'unique ' if i.unique else ''}index {i.name} on {i.table} "
-                             "exists in the database but no migration creates it"
-                             + (" (it rejects rows the application may write)"
-                                if i.unique else ""))
+            self.add(
+                "index",
+                "unexpected",
+                table=i.table,
+                name=i.name,
+                path=i.name,
+                actual=_index_summary(i),
+                severity="error" if i.unique else "warning",
+                message=f"{'unique ' if i.unique else ''}index {i.name} on {i.table} "
+                "exists in the database but no migration creates it"
+                + (" (it rejects rows the application may write)" if i.unique else ""),
+            )
         for e, a in pairs:
             if ("index", fold(e.name)) not in self.same:
                 self.index(e, a)
@@ -520,54 +865,113 @@ class _Differ:
         sev: Severity = "error" if (e.unique or a.unique) else "warning"
 
         def add(attr: str, ev: Any, av: Any, severity: Severity, msg: str) -> None:
-            self.add("index", "changed", table=e.table, name=n, path=n, attribute=attr,
-                     expected=ev, actual=av, severity=severity, message=f"index {n}: {msg}")
+            self.add(
+                "index",
+                "changed",
+                table=e.table,
+                name=n,
+                path=n,
+                attribute=attr,
+                expected=ev,
+                actual=av,
+                severity=severity,
+                message=f"index {n}: {msg}",
+            )
 
         self._name_case("index", e, a, e.table, n)
         if e.unparsed is not None or a.unparsed is not None:
             if e.unparsed != a.unparsed:
-                add("definition", e.sql, a.sql, sev,
-                    f"definition differs{_how(e.unparsed, a.unparsed)}")
+                add(
+                    "definition",
+                    e.sql,
+                    a.sql,
+                    sev,
+                    f"definition differs{_how(e.unparsed, a.unparsed)}",
+                )
             return
         if fold(e.table) != fold(a.table):
             add("table", e.table, a.table, "error", f"is on table {a.table}, expected {e.table}")
         if e.unique != a.unique:
-            add("unique", e.unique, a.unique, "error",
+            add(
+                "unique",
+                e.unique,
+                a.unique,
+                "error",
                 f"expected {'UNIQUE' if e.unique else 'not unique'}, "
-                f"actual {'UNIQUE' if a.unique else 'not unique'}")
+                f"actual {'UNIQUE' if a.unique else 'not unique'}",
+            )
         ei, ai = _parts_identity(e.parts), _parts_identity(a.parts)
         el, al = _parts_label(e.parts), _parts_label(a.parts)
         if ei != ai:
             only_exprs = len(ei) == len(ai) and all(
-                (x[0] is None) == (y[0] is None) and x[0] == y[0] for x, y in zip(ei, ai))
+                (x[0] is None) == (y[0] is None) and x[0] == y[0]
+                for x, y in zip(ei, ai, strict=False)
+            )
             attr = "expression" if only_exprs else "columns"
-            add(attr, el, al, sev, f"{'expressions' if only_exprs else 'columns'} expected "
-                                   f"({_cols(el)}), actual ({_cols(al)})"
-                                   f"{_how(*(p.expression for p in (*e.parts, *a.parts)))}")
+            add(
+                attr,
+                el,
+                al,
+                sev,
+                f"{'expressions' if only_exprs else 'columns'} expected "
+                f"({_cols(el)}), actual ({_cols(al)})"
+                f"{_how(*(p.expression for p in (*e.parts, *a.parts)))}",
+            )
         else:
             if [p.desc for p in e.parts] != [p.desc for p in a.parts]:
-                add("order", el, al, "warning", f"sort order expected ({_cols(el)}), "
-                                                f"actual ({_cols(al)})")
+                add(
+                    "order",
+                    el,
+                    al,
+                    "warning",
+                    f"sort order expected ({_cols(el)}), actual ({_cols(al)})",
+                )
             if [p.collation for p in e.parts] != [p.collation for p in a.parts]:
-                add("collation", el, al, sev, f"collation expected ({_cols(el)}), "
-                                              f"actual ({_cols(al)})")
+                add(
+                    "collation",
+                    el,
+                    al,
+                    sev,
+                    f"collation expected ({_cols(el)}), actual ({_cols(al)})",
+                )
         if e.where != a.where:
-            add("where", _sql(e.where), _sql(a.where), sev,
+            add(
+                "where",
+                _sql(e.where),
+                _sql(a.where),
+                sev,
                 f"partial-index WHERE expected {_sql(e.where) or '(none)'}, "
-                f"actual {_sql(a.where) or '(none)'}{_how(e.where, a.where)}")
+                f"actual {_sql(a.where) or '(none)'}{_how(e.where, a.where)}",
+            )
 
     # -- views and triggers ---------------------------------------------------
     def views(self) -> None:
         pairs, missing, unexpected = _match(
-            self.expected.views.values(), self.actual.views.values(), lambda v: fold(v.name))
+            self.expected.views.values(), self.actual.views.values(), lambda v: fold(v.name)
+        )
         missing, unexpected = self._renamed("view", missing, unexpected, lambda v: None)
         for v in missing:
-            self.add("view", "missing", table=None, name=v.name, path=v.name, severity="error",
-                     expected=v.sql, message=f"view {v.name} is missing")
+            self.add(
+                "view",
+                "missing",
+                table=None,
+                name=v.name,
+                path=v.name,
+                severity="error",
+                expected=v.sql,
+                message=f"view {v.name} is missing",
+            )
         for v in unexpected:
-            self.add("view", "unexpected", table=None, name=v.name, path=v.name,
-                     severity="warning", actual=v.sql,
-                     message=f"view {v.name} exists in the database but no migration creates it")
+            self.add(
+                "view",
+                "unexpected",
+                table=None,
+                name=v.name,
+                path=v.name,
+                severity="warning",
+                actual=v.sql,
+                message=f"view {v.name} exists in the database but no migration creates it",
+            )
         for e, a in pairs:
             if ("view", fold(e.name)) not in self.same:
                 self.view(e, a)
@@ -578,28 +982,60 @@ class _Differ:
         ek = (e.unparsed, e.select, [fold(c) for c in e.columns or ()])
         ak = (a.unparsed, a.select, [fold(c) for c in a.columns or ()])
         if ek != ak:
-            self.add("view", "changed", table=None, name=n, path=n, attribute="definition",
-                     expected=e.sql, actual=a.sql, severity="error",
-                     message=f"view {n}: definition differs{_how(e.select, a.select)}")
+            self.add(
+                "view",
+                "changed",
+                table=None,
+                name=n,
+                path=n,
+                attribute="definition",
+                expected=e.sql,
+                actual=a.sql,
+                severity="error",
+                message=f"view {n}: definition differs{_how(e.select, a.select)}",
+            )
         elif a.error and not e.error:
-            self.add("view", "changed", table=None, name=n, path=n, attribute="compiles",
-                     expected=None, actual=a.error, severity="error",
-                     message=f"view {n} does not compile in the database: {a.error}")
+            self.add(
+                "view",
+                "changed",
+                table=None,
+                name=n,
+                path=n,
+                attribute="compiles",
+                expected=None,
+                actual=a.error,
+                severity="error",
+                message=f"view {n} does not compile in the database: {a.error}",
+            )
 
     def triggers(self) -> None:
         pairs, missing, unexpected = _match(
-            self.expected.triggers.values(), self.actual.triggers.values(),
-            lambda t: fold(t.name))
+            self.expected.triggers.values(), self.actual.triggers.values(), lambda t: fold(t.name)
+        )
         missing, unexpected = self._renamed("trigger", missing, unexpected, lambda t: t.table)
         for t in missing:
-            self.add("trigger", "missing", table=t.table, name=t.name, path=t.name,
-                     expected=t.sql, severity="error",
-                     message=f"trigger {t.name} on {t.table} is missing")
+            self.add(
+                "trigger",
+                "missing",
+                table=t.table,
+                name=t.name,
+                path=t.name,
+                expected=t.sql,
+                severity="error",
+                message=f"trigger {t.name} on {t.table} is missing",
+            )
         for t in unexpected:
-            self.add("trigger", "unexpected", table=t.table, name=t.name, path=t.name,
-                     actual=t.sql, severity="error",
-                     message=f"trigger {t.name} on {t.table} exists in the database but no "
-                             "migration creates it (it runs on every matching write)")
+            self.add(
+                "trigger",
+                "unexpected",
+                table=t.table,
+                name=t.name,
+                path=t.name,
+                actual=t.sql,
+                severity="error",
+                message=f"trigger {t.name} on {t.table} exists in the database but no "
+                "migration creates it (it runs on every matching write)",
+            )
         for e, a in pairs:
             if ("trigger", fold(e.name)) not in self.same:
                 self.trigger(e, a)
@@ -608,30 +1044,55 @@ class _Differ:
         n = e.name
 
         def add(attr: str, ev: Any, av: Any, msg: str) -> None:
-            self.add("trigger", "changed", table=e.table, name=n, path=n, attribute=attr,
-                     expected=ev, actual=av, severity="error", message=f"trigger {n}: {msg}")
+            self.add(
+                "trigger",
+                "changed",
+                table=e.table,
+                name=n,
+                path=n,
+                attribute=attr,
+                expected=ev,
+                actual=av,
+                severity="error",
+                message=f"trigger {n}: {msg}",
+            )
 
         self._name_case("trigger", e, a, e.table, n)
         if e.unparsed is not None or a.unparsed is not None:
             if e.unparsed != a.unparsed:
-                add("definition", e.sql, a.sql,
-                    f"definition differs{_how(e.unparsed, a.unparsed)}")
+                add("definition", e.sql, a.sql, f"definition differs{_how(e.unparsed, a.unparsed)}")
             return
         if fold(e.table) != fold(a.table):
             add("table", e.table, a.table, f"is on table {a.table}, expected {e.table}")
         if e.timing != a.timing or e.event != a.event:
-            add("event", f"{e.timing} {e.event}", f"{a.timing} {a.event}",
-                f"fires {a.timing} {a.event}, expected {e.timing} {e.event}")
+            add(
+                "event",
+                f"{e.timing} {e.event}",
+                f"{a.timing} {a.event}",
+                f"fires {a.timing} {a.event}, expected {e.timing} {e.event}",
+            )
         if [fold(c) for c in e.update_of] != [fold(c) for c in a.update_of]:
-            add("update_of", list(e.update_of), list(a.update_of),
-                f"UPDATE OF expected ({_cols(e.update_of)}), actual ({_cols(a.update_of)})")
+            add(
+                "update_of",
+                list(e.update_of),
+                list(a.update_of),
+                f"UPDATE OF expected ({_cols(e.update_of)}), actual ({_cols(a.update_of)})",
+            )
         if e.when != a.when:
-            add("when", _sql(e.when), _sql(a.when),
+            add(
+                "when",
+                _sql(e.when),
+                _sql(a.when),
                 f"WHEN expected {_sql(e.when) or '(none)'}, actual {_sql(a.when) or '(none)'}"
-                f"{_how(e.when, a.when)}")
+                f"{_how(e.when, a.when)}",
+            )
         if e.body != a.body:
-            add("body", [s.sql for s in e.body], [s.sql for s in a.body],
-                f"body differs{_how(*e.body, *a.body)}")
+            add(
+                "body",
+                [s.sql for s in e.body],
+                [s.sql for s in a.body],
+                f"body differs{_how(*e.body, *a.body)}",
+            )
 
 
 def _column_summary(c: Column) -> str:

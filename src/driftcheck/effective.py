@@ -32,15 +32,17 @@ def _rank(changes: list[Change]) -> tuple[int, int]:
     return (len(changes) - info, info)
 
 
-def find_effective(states: Sequence[VersionState], actual: Schema,
-                   recorded: str | None = None) -> Effective:
+def find_effective(
+    states: Sequence[VersionState], actual: Schema, recorded: str | None = None
+) -> Effective:
     objects = {object_key(o): o for o in actual.objects()}
     raw = {k: raw_hash(o) for k, o in objects.items()}
 
     def preference(i: int) -> tuple[int, int]:
         v = states[i].version
-        is_recorded = recorded is not None and v is not None and (
-            version_key(v) == version_key(recorded))
+        is_recorded = (
+            recorded is not None and v is not None and (version_key(v) == version_key(recorded))
+        )
         return (1 if is_recorded else 0, i)
 
     def result(i: int) -> Effective:

@@ -23,7 +23,7 @@ from driftcheck import normalize
 class SqlText:
     """A piece of SQL: raw text for people, canonical key for comparison."""
 
-    __slots__ = ("sql", "_key")
+    __slots__ = ("_key", "sql")
     _keyer: ClassVar[Any] = staticmethod(normalize.expression_key)
 
     def __init__(self, sql: str) -> None:
@@ -44,7 +44,7 @@ class SqlText:
         return self.key.startswith(normalize.TOKENS_PREFIX)
 
     def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and self.key == other.key  # type: ignore[attr-defined]
+        return isinstance(other, SqlText) and type(other) is type(self) and self.key == other.key
 
     def __hash__(self) -> int:
         return hash((type(self).__name__, self.key))
@@ -239,8 +239,12 @@ class Schema(_Model):
     triggers: dict[str, Trigger] = {}
 
     def objects(self) -> list[SchemaObject]:
-        return [*self.tables.values(), *self.indexes.values(), *self.views.values(),
-                *self.triggers.values()]
+        return [
+            *self.tables.values(),
+            *self.indexes.values(),
+            *self.views.values(),
+            *self.triggers.values(),
+        ]
 
     def is_empty(self) -> bool:
         return not (self.tables or self.indexes or self.views or self.triggers)
@@ -252,7 +256,9 @@ class Schema(_Model):
         for obj in sorted(objects, key=lambda o: (o.kind, normalize.fold(o.name), o.name)):
             groups[obj.kind][obj.name] = obj
         return cls.model_construct(
-            tables=groups["table"], indexes=groups["index"], views=groups["view"],
+            tables=groups["table"],
+            indexes=groups["index"],
+            views=groups["view"],
             triggers=groups["trigger"],
         )
 

@@ -206,7 +206,7 @@ def _serialise(node: Any) -> str:
     return "".join(out)
 
 
-def _flatten(n: Any, cls: type, acc: list[Any]) -> None:
+def _flatten(n: Any, cls: type[Any], acc: list[Any]) -> None:
     from sqlglot import exp
 
     while isinstance(n, exp.Paren):

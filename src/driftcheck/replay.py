@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 
 from driftcheck.errors import ReplayError
 from driftcheck.migrations.model import Migration, Statement
-from driftcheck.normalize import fold
 from driftcheck.model import (
     Schema,
     SchemaObject,
@@ -26,6 +25,7 @@ from driftcheck.model import (
     fingerprint_of_hashes,
     raw_hash,
 )
+from driftcheck.normalize import fold
 from driftcheck.sqlite.connect import FunctionStub, open_memory
 from driftcheck.sqlite.introspect import MasterRow, read_master, read_objects
 
@@ -52,7 +52,8 @@ class VersionState:
         """Fingerprint of the schema exactly as read: equal means identical text."""
         if self._raw_fingerprint is None:
             self._raw_fingerprint = fingerprint_of_hashes(
-                (f"{k}:{n}", h) for (k, n), h in self.hashes.items())
+                (f"{k}:{n}", h) for (k, n), h in self.hashes.items()
+            )
         return self._raw_fingerprint
 
     @property
@@ -60,7 +61,8 @@ class VersionState:
         """Fingerprint of the normalised schema: equal means the same schema."""
         if self._fingerprint is None:
             self._fingerprint = fingerprint_of_hashes(
-                (f"{k}:{n}", h) for (k, n), h in self.canonical_hashes().items())
+                (f"{k}:{n}", h) for (k, n), h in self.canonical_hashes().items()
+            )
         return self._fingerprint
 
     def canonical_hashes(self) -> dict[ObjectKey, str]:
@@ -71,8 +73,14 @@ class VersionState:
             self._schema = Schema.of(self.objects.values())
         return self._schema
 
-    def successor(self, version: str, name: str, checksum: str,
-                  changed: Iterable[SchemaObject], removed: Iterable[ObjectKey]) -> VersionState:
+    def successor(
+        self,
+        version: str,
+        name: str,
+        checksum: str,
+        changed: Iterable[SchemaObject],
+        removed: Iterable[ObjectKey],
+    ) -> VersionState:
         objects = dict(self.objects)
         hashes = dict(self.hashes)
         removed_keys = set(removed)
@@ -106,21 +114,27 @@ class Baseline:
 _NO_SUCH_FUNCTION = re.compile(r"no such function: (\S+)", re.IGNORECASE)
 
 
-def replay_error(m: Migration | None, stmt: Statement, exc: sqlite3.Error,
-                 label: str | None = None) -> ReplayError:
+def replay_error(
+    m: Migration | None, stmt: Statement, exc: sqlite3.Error, label: str | None = None
+) -> ReplayError:
     where = label or (f"version {m.version} ({stmt.file})" if m else stmt.file)
-    message = (f"{where}, statement {stmt.number} (line {stmt.line}): {exc}")
+    message = f"{where}, statement {stmt.number} (line {stmt.line}): {exc}"
     hint = "fix the migration, or check that the migrations run in this order"
     func = _NO_SUCH_FUNCTION.search(str(exc))
     if func:
-        hint = (f"the application registers {func.group(1)}() at runtime; declare it for replay "
-                f"in driftcheck.toml: [replay] functions = [\"{func.group(1)}\"] (a stub returning "
-                f"NULL), or identity = [\"{func.group(1)}\"] (returns its first argument)")
+        hint = (
+            f"the application registers {func.group(1)}() at runtime; declare it for replay "
+            f'in driftcheck.toml: [replay] functions = ["{func.group(1)}"] (a stub returning '
+            f'NULL), or identity = ["{func.group(1)}"] (returns its first argument)'
+        )
     return ReplayError(message, hint=hint, code="replay_failed")
 
 
-def execute_statements(conn: sqlite3.Connection, statements: Sequence[Statement],
-                       on_error: Callable[[Statement, sqlite3.Error], Exception]) -> None:
+def execute_statements(
+    conn: sqlite3.Connection,
+    statements: Sequence[Statement],
+    on_error: Callable[[Statement, sqlite3.Error], Exception],
+) -> None:
     for stmt in statements:
         try:
             conn.execute(stmt.sql).fetchall()
@@ -131,8 +145,9 @@ def execute_statements(conn: sqlite3.Connection, statements: Sequence[Statement]
 class Replayer:
     """Runs migrations into one in-memory database, version by version."""
 
-    def __init__(self, functions: Iterable[FunctionStub] = (),
-                 conn: sqlite3.Connection | None = None) -> None:
+    def __init__(
+        self, functions: Iterable[FunctionStub] = (), conn: sqlite3.Connection | None = None
+    ) -> None:
         self.conn = conn if conn is not None else open_memory(functions)
         self.master: dict[ObjectKey, MasterRow] = read_master(self.conn)
         self.schema_version = self._schema_version()
@@ -143,14 +158,22 @@ class Replayer:
     def initial_state(self, baseline: Baseline | None = None) -> VersionState:
         if baseline is not None:
             execute_statements(
-                self.conn, baseline.statements,
-                lambda s, e: replay_error(None, s, e, label=f"baseline {baseline.file}"))
+                self.conn,
+                baseline.statements,
+                lambda s, e: replay_error(None, s, e, label=f"baseline {baseline.file}"),
+            )
             self._finish_transaction()
             self.master = read_master(self.conn)
             self.schema_version = self._schema_version()
         objects = {object_key(o): o for o in read_objects(self.conn, self.master)}
-        return VersionState(None, "", baseline.checksum if baseline else None, objects,
-                            {k: raw_hash(o) for k, o in objects.items()}, set(objects))
+        return VersionState(
+            None,
+            "",
+            baseline.checksum if baseline else None,
+            objects,
+            {k: raw_hash(o) for k, o in objects.items()},
+            set(objects),
+        )
 
     def apply(self, state: VersionState, m: Migration) -> VersionState:
         execute_statements(self.conn, m.statements, lambda s, e: replay_error(m, s, e))
@@ -162,8 +185,9 @@ class Replayer:
         new = read_master(self.conn)
         old = self.master
         self.master = new
-        changed_tables = {k for k, r in new.items()
-                          if k[0] == "table" and (k not in old or old[k].sql != r.sql)}
+        changed_tables = {
+            k for k, r in new.items() if k[0] == "table" and (k not in old or old[k].sql != r.sql)
+        }
         gone = {k for k in old if k not in new}
         wanted: set[ObjectKey] = set()
         # A view stops compiling only when something it reads goes away (RENAME
@@ -184,9 +208,13 @@ class Replayer:
         if self.conn.in_transaction:
             self.conn.execute("COMMIT")
 
-    def run(self, states: list[VersionState], migrations: Sequence[Migration],
-            progress: Callable[[int, int], None] | None = None,
-            after: Callable[[int], None] | None = None) -> list[VersionState]:
+    def run(
+        self,
+        states: list[VersionState],
+        migrations: Sequence[Migration],
+        progress: Callable[[int, int], None] | None = None,
+        after: Callable[[int], None] | None = None,
+    ) -> list[VersionState]:
         """Apply `migrations` after the last of `states`; return all states.
 
         `after(i)` is called once states[i] exists (e.g. to checkpoint it).
@@ -203,9 +231,13 @@ class Replayer:
         return self.conn.serialize()
 
 
-def replay(migrations: Sequence[Migration], *, functions: Iterable[FunctionStub] = (),
-           baseline: Baseline | None = None,
-           progress: Callable[[int, int], None] | None = None) -> list[VersionState]:
+def replay(
+    migrations: Sequence[Migration],
+    *,
+    functions: Iterable[FunctionStub] = (),
+    baseline: Baseline | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[VersionState]:
     """Expected schema before the first version and after every version."""
     r = Replayer(functions)
     return r.run([r.initial_state(baseline)], migrations, progress)

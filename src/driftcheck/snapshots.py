@@ -16,6 +16,7 @@ not go stale when the normaliser improves.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import re
@@ -37,8 +38,12 @@ from driftcheck.versions import version_key
 
 FORMAT = 1
 MANIFEST = "manifest.json"
-_MODELS: dict[str, type[BaseModel]] = {"table": Table, "index": Index, "view": View,
-                                       "trigger": Trigger}
+_MODELS: dict[str, type[BaseModel]] = {
+    "table": Table,
+    "index": Index,
+    "view": View,
+    "trigger": Trigger,
+}
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _CHECKPOINT_EVERY = 100
 
@@ -82,15 +87,19 @@ def read_manifest(directory: Path) -> Manifest | None:
             source=str(data["migrations"]["source"]),
             format=str(data["migrations"]["format"]),
             baseline=data.get("baseline"),
-            versions=[{k: str(v[k]) for k in ("version", "name", "checksum", "file")}
-                      for v in data["versions"]],
+            versions=[
+                {k: str(v[k]) for k in ("version", "name", "checksum", "file")}
+                for v in data["versions"]
+            ],
             model=str(data.get("model", "")),
             generator=str(data.get("generator", "")),
         )
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise SnapshotError(
             f"{path}: not a driftcheck snapshot manifest ({type(exc).__name__}: {exc})",
-            hint="regenerate it with `driftcheck snapshot`", code="snapshot_invalid") from None
+            hint="regenerate it with `driftcheck snapshot`",
+            code="snapshot_invalid",
+        ) from None
 
 
 def staleness(directory: Path, mset: MigrationSet, baseline: Baseline | None) -> list[str]:
@@ -115,9 +124,9 @@ def staleness(directory: Path, mset: MigrationSet, baseline: Baseline | None) ->
     for key, (v, _) in stored.items():
         if key not in current:
             reasons.append(f"version {v} is in the snapshots but not in the migrations")
-    for v in manifest.versions:
-        if not (directory / "versions" / v["file"]).is_file():
-            reasons.append(f"versions/{v['file']} is missing")
+    for entry in manifest.versions:
+        if not (directory / "versions" / entry["file"]).is_file():
+            reasons.append(f"versions/{entry['file']} is missing")
     return reasons
 
 
@@ -127,9 +136,12 @@ def load(directory: Path) -> tuple[Manifest, list[VersionState]]:
     if manifest is None:
         raise SnapshotError(
             f"{directory}: no expected schemas here ({MANIFEST} is missing or outdated)",
-            hint="create them with `driftcheck snapshot --out DIR`", code="snapshot_missing")
-    state = VersionState(None, "", manifest.baseline["checksum"] if manifest.baseline else None,
-                         {}, {})
+            hint="create them with `driftcheck snapshot --out DIR`",
+            code="snapshot_missing",
+        )
+    state = VersionState(
+        None, "", manifest.baseline["checksum"] if manifest.baseline else None, {}, {}
+    )
     if manifest.baseline:
         state = _apply_delta(directory, manifest.baseline["file"], state, None)
     states = [state]
@@ -138,8 +150,9 @@ def load(directory: Path) -> tuple[Manifest, list[VersionState]]:
     return manifest, states
 
 
-def _apply_delta(directory: Path, file: str, state: VersionState,
-                 entry: dict[str, str] | None) -> VersionState:
+def _apply_delta(
+    directory: Path, file: str, state: VersionState, entry: dict[str, str] | None
+) -> VersionState:
     path = directory / "versions" / file
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -154,19 +167,29 @@ def _apply_delta(directory: Path, file: str, state: VersionState,
             changed.append(obj)  # type: ignore[arg-type]
         removed = [_parse_key(k) for k in data["removed"]]
     except FileNotFoundError:
-        raise SnapshotError(f"{path}: missing", hint="regenerate with `driftcheck snapshot`",
-                            code="snapshot_invalid") from None
+        raise SnapshotError(
+            f"{path}: missing",
+            hint="regenerate with `driftcheck snapshot`",
+            code="snapshot_invalid",
+        ) from None
     except (ValueError, KeyError, TypeError, AttributeError, ValidationError) as exc:
         detail = _first_error(exc)
-        raise SnapshotError(f"{path}: not a valid snapshot file: {detail}",
-                            hint="do not edit snapshot files by hand; regenerate them with "
-                                 "`driftcheck snapshot` (this driftcheck writes them as "
-                                 f"{__version__})", code="snapshot_invalid") from None
+        raise SnapshotError(
+            f"{path}: not a valid snapshot file: {detail}",
+            hint="do not edit snapshot files by hand; regenerate them with "
+            "`driftcheck snapshot` (this driftcheck writes them as "
+            f"{__version__})",
+            code="snapshot_invalid",
+        ) from None
     if entry is None:
-        return VersionState(None, "", state.checksum,
-                            {object_key(o): o for o in changed},
-                            {object_key(o): raw_hash(o) for o in changed},
-                            {object_key(o) for o in changed})
+        return VersionState(
+            None,
+            "",
+            state.checksum,
+            {object_key(o): o for o in changed},
+            {object_key(o): raw_hash(o) for o in changed},
+            {object_key(o) for o in changed},
+        )
     return state.successor(entry["version"], entry["name"], entry["checksum"], changed, removed)
 
 
@@ -196,10 +219,17 @@ def _dump_object(obj: SchemaObject) -> dict[str, Any]:
 
 
 def _delta_json(state: VersionState, version: str | None, name: str, checksum: str | None) -> str:
-    changed = {f"{k}:{state.objects[(k, n)].name}": _dump_object(state.objects[(k, n)])
-               for k, n in sorted(state.changed)}
-    data = {"version": version, "name": name, "checksum": checksum,
-            "changed": changed, "removed": sorted(f"{k}:{n}" for k, n in state.removed)}
+    changed = {
+        f"{k}:{state.objects[(k, n)].name}": _dump_object(state.objects[(k, n)])
+        for k, n in sorted(state.changed)
+    }
+    data = {
+        "version": version,
+        "name": name,
+        "checksum": checksum,
+        "changed": changed,
+        "removed": sorted(f"{k}:{n}" for k, n in state.removed),
+    }
     return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
@@ -215,8 +245,9 @@ def _write_if_changed(path: Path, text: str) -> bool:
     return True
 
 
-def write(directory: Path, mset: MigrationSet, baseline: Baseline | None,
-          states: Sequence[VersionState]) -> int:
+def write(
+    directory: Path, mset: MigrationSet, baseline: Baseline | None, states: Sequence[VersionState]
+) -> int:
     """Write manifest and per-version files; return how many files changed."""
     (directory / "versions").mkdir(parents=True, exist_ok=True)
     written = 0
@@ -224,15 +255,17 @@ def write(directory: Path, mset: MigrationSet, baseline: Baseline | None,
     entries = []
     if baseline is not None:
         files.append("_baseline.json")
-        written += _write_if_changed(directory / "versions" / "_baseline.json",
-                                     _delta_json(states[0], None, "baseline", baseline.checksum))
+        written += _write_if_changed(
+            directory / "versions" / "_baseline.json",
+            _delta_json(states[0], None, "baseline", baseline.checksum),
+        )
     for m, state in zip(mset.migrations, states[1:], strict=True):
         file = _file_name(m.version, m.name)
         files.append(file)
-        entries.append({"version": m.version, "name": m.name, "checksum": m.checksum,
-                        "file": file})
-        written += _write_if_changed(directory / "versions" / file,
-                                     _delta_json(state, m.version, m.name, m.checksum))
+        entries.append({"version": m.version, "name": m.name, "checksum": m.checksum, "file": file})
+        written += _write_if_changed(
+            directory / "versions" / file, _delta_json(state, m.version, m.name, m.checksum)
+        )
     for stale in (directory / "versions").glob("*.json"):
         if stale.name not in files:
             stale.unlink()
@@ -242,14 +275,20 @@ def write(directory: Path, mset: MigrationSet, baseline: Baseline | None,
         "generator": f"driftcheck {__version__}",
         "model": model_version(),
         "note": "Generated by `driftcheck snapshot`; do not edit. Each file in versions/ "
-                "holds the objects one version adds or changes.",
+        "holds the objects one version adds or changes.",
         "migrations": {"source": mset.source, "format": mset.format},
-        "baseline": {"file": "_baseline.json", "checksum": baseline.checksum,
-                     "source": baseline.file} if baseline else None,
+        "baseline": {
+            "file": "_baseline.json",
+            "checksum": baseline.checksum,
+            "source": baseline.file,
+        }
+        if baseline
+        else None,
         "versions": entries,
     }
     written += _write_if_changed(
-        directory / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+        directory / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
+    )
     return written
 
 
@@ -264,12 +303,15 @@ class SnapshotResult:
     files_written: int
 
 
-def _chain_hashes(mset: MigrationSet, baseline: Baseline | None,
-                  functions: Iterable[FunctionStub]) -> list[str]:
+def _chain_hashes(
+    mset: MigrationSet, baseline: Baseline | None, functions: Iterable[FunctionStub]
+) -> list[str]:
     """One hash per state: everything that determines the replayed database."""
     h = hashlib.sha256()
-    h.update(f"{FORMAT}|{sqlite3.sqlite_version}|{baseline.checksum if baseline else ''}|"
-             f"{sorted((f.name, f.nargs, f.identity) for f in functions)}".encode())
+    h.update(
+        f"{FORMAT}|{sqlite3.sqlite_version}|{baseline.checksum if baseline else ''}|"
+        f"{sorted((f.name, f.nargs, f.identity) for f in functions)}".encode()
+    )
     out = [h.hexdigest()]
     for m in mset.migrations:
         h.update(m.checksum.encode())
@@ -286,19 +328,20 @@ def _cache_dir(directory: Path) -> Path:
     return cache
 
 
-def snapshot(directory: Path, mset: MigrationSet, baseline: Baseline | None,
-             functions: Sequence[FunctionStub],
-             progress: Callable[[int, int], None] | None = None) -> SnapshotResult:
+def snapshot(
+    directory: Path,
+    mset: MigrationSet,
+    baseline: Baseline | None,
+    functions: Sequence[FunctionStub],
+    progress: Callable[[int, int], None] | None = None,
+) -> SnapshotResult:
     """Bring `directory` up to date, replaying only from the last unchanged version."""
     manifest = None
-    try:
+    with contextlib.suppress(SnapshotError):  # unreadable: rewrite it
         manifest = read_manifest(directory)
-    except SnapshotError:
-        pass  # unreadable: rewrite it
     if manifest is not None and not staleness(directory, mset, baseline):
         try:
-            _, states = load(directory)
-            return SnapshotResult(states, None, 0)
+            return SnapshotResult(load(directory)[1], None, 0)
         except SnapshotError:
             manifest = None  # damaged by hand: write it anew
 
@@ -307,8 +350,9 @@ def snapshot(directory: Path, mset: MigrationSet, baseline: Baseline | None,
     n = len(mset.migrations)
     # Checkpoints: the last two versions (a new migration, or an edit of the
     # newest one, replays one version) and every hundredth.
-    keep = {i for i in (n - 1, n) if i > 0} | set(range(_CHECKPOINT_EVERY, n + 1,
-                                                        _CHECKPOINT_EVERY))
+    keep = {i for i in (n - 1, n) if i > 0} | set(
+        range(_CHECKPOINT_EVERY, n + 1, _CHECKPOINT_EVERY)
+    )
     states: list[VersionState] | None = None
     start = 0
     resume = _resume_point(manifest, mset, baseline, cache, chain)
@@ -318,15 +362,23 @@ def snapshot(directory: Path, mset: MigrationSet, baseline: Baseline | None,
             conn = open_memory(functions)
             conn.deserialize((cache / f"{chain[resume]}.sqlite").read_bytes())
             replayer = Replayer(functions, conn)
-            states = replayer.run(list(old_states[: resume + 1]), mset.migrations[resume:],
-                                  progress, _saver(cache, chain, keep, replayer))
+            states = replayer.run(
+                list(old_states[: resume + 1]),
+                mset.migrations[resume:],
+                progress,
+                _saver(cache, chain, keep, replayer),
+            )
             start = resume
         except (SnapshotError, sqlite3.Error):
             states = None  # a damaged cache or snapshot: replay everything
     if states is None:
         replayer = Replayer(functions)
-        states = replayer.run([replayer.initial_state(baseline)], mset.migrations, progress,
-                              _saver(cache, chain, keep, replayer))
+        states = replayer.run(
+            [replayer.initial_state(baseline)],
+            mset.migrations,
+            progress,
+            _saver(cache, chain, keep, replayer),
+        )
         start = 0
     for old in cache.glob("*.sqlite"):  # checkpoints of other histories
         if old.stem not in {chain[i] for i in keep}:
@@ -335,8 +387,9 @@ def snapshot(directory: Path, mset: MigrationSet, baseline: Baseline | None,
     return SnapshotResult(states, start, written)
 
 
-def _saver(cache: Path, chain: list[str], keep: set[int],
-           replayer: Replayer) -> Callable[[int], None]:
+def _saver(
+    cache: Path, chain: list[str], keep: set[int], replayer: Replayer
+) -> Callable[[int], None]:
     def save(i: int) -> None:
         if i in keep:
             (cache / f"{chain[i]}.sqlite").write_bytes(replayer.checkpoint())
@@ -344,15 +397,20 @@ def _saver(cache: Path, chain: list[str], keep: set[int],
     return save
 
 
-def _resume_point(manifest: Manifest | None, mset: MigrationSet, baseline: Baseline | None,
-                  cache: Path, chain: list[str]) -> int | None:
+def _resume_point(
+    manifest: Manifest | None,
+    mset: MigrationSet,
+    baseline: Baseline | None,
+    cache: Path,
+    chain: list[str],
+) -> int | None:
     """The latest unchanged version with a replay checkpoint in the cache."""
     if manifest is None:
         return None
     if (manifest.baseline or {}).get("checksum") != (baseline.checksum if baseline else None):
         return None
     prefix = 0  # leading versions unchanged since the last snapshot
-    for (v, c), m in zip(manifest.chain, mset.migrations):
+    for (v, c), m in zip(manifest.chain, mset.migrations, strict=False):
         if version_key(v) != version_key(m.version) or c != m.checksum:
             break
         prefix += 1

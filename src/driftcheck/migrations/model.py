@@ -47,7 +47,8 @@ class SkippedStep(_Frozen):
 
 class MigrationSet(_Frozen):
     source: str  # as given: a directory path or "python:pkg.mod:attr"
-    format: str  # plain | flyway | golang-migrate | dbmate | goose | sqlx | diesel | dirs | pattern | python
+    # plain | flyway | golang-migrate | dbmate | goose | sqlx | diesel | dirs | pattern | python
+    format: str
     migrations: tuple[Migration, ...]  # sorted by version
     skipped: tuple[SkippedStep, ...] = ()
     notes: tuple[str, ...] = ()  # e.g. "ignored 3 Flyway undo (U) files"

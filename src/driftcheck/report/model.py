@@ -38,15 +38,19 @@ class SkippedStep(_Model):
 
 
 class Migrations(_Model):
-    source: str = Field(description="migrations directory, python:module:attr, or the snapshot "
-                                    "directory when validating from snapshots alone")
+    source: str = Field(
+        description="migrations directory, python:module:attr, or the snapshot "
+        "directory when validating from snapshots alone"
+    )
     format: str
     count: int
     latest_version: str | None
     expected_from: Literal["replay", "snapshots"] = Field(
-        description="where the expected schemas came from")
-    skipped: list[SkippedStep] = Field(default_factory=list,
-                                       description="code-defined steps that cannot be replayed")
+        description="where the expected schemas came from"
+    )
+    skipped: list[SkippedStep] = Field(
+        default_factory=list, description="code-defined steps that cannot be replayed"
+    )
 
 
 class Summary(_Model):
@@ -54,10 +58,12 @@ class Summary(_Model):
     warnings: int = 0
     info: int = 0
     changes: int = 0
-    pending: int = Field(0, description="versions after the effective version")
+    pending: int = Field(default=0, description="versions after the effective version")
     match: Literal["exact", "closest", "none"] = Field(
-        "none", description="exact: the database equals the effective version's schema; "
-                            "closest: the version with the fewest changes")
+        default="none",
+        description="exact: the database equals the effective version's schema; "
+        "closest: the version with the fewest changes",
+    )
 
 
 class ErrorInfo(_Model):
@@ -67,7 +73,7 @@ class ErrorInfo(_Model):
 
 
 class Report(_Model):
-    report_version: Literal[1] = REPORT_VERSION
+    report_version: Literal[1] = 1
     tool: Tool
     generated_at: str = Field(description="ISO-8601 UTC")
     target: Target
@@ -77,21 +83,21 @@ class Report(_Model):
     status: Status
     changes: list[Change] = Field(default_factory=list)
     plan: list[dict[str, Any]] = Field(default_factory=list)
-    summary: Summary = Field(default_factory=Summary)
+    summary: Summary = Summary()
     error: ErrorInfo | None = None
 
 
 class DiffReport(_Model):
     """`driftcheck diff A B`: A is expected, B is actual."""
 
-    report_version: Literal[1] = REPORT_VERSION
+    report_version: Literal[1] = 1
     tool: Tool
     generated_at: str
     expected: str
     actual: str
     status: Literal["same", "different", "error"]
     changes: list[Change] = Field(default_factory=list)
-    summary: Summary = Field(default_factory=Summary)
+    summary: Summary = Summary()
     error: ErrorInfo | None = None
 
 

@@ -15,14 +15,15 @@ def report_schema() -> dict[str, Any]:
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "driftcheck reports",
         "description": "Output of `driftcheck validate|status --format json` (Report) and "
-                       "`driftcheck diff --format json` (DiffReport).",
+        "`driftcheck diff --format json` (DiffReport).",
         "oneOf": [{"$ref": "#/$defs/Report"}, {"$ref": "#/$defs/DiffReport"}],
         "$defs": {
             **Report.model_json_schema(ref_template="#/$defs/{model}").get("$defs", {}),
             **DiffReport.model_json_schema(ref_template="#/$defs/{model}").get("$defs", {}),
             "Report": _without_defs(Report.model_json_schema(ref_template="#/$defs/{model}")),
             "DiffReport": _without_defs(
-                DiffReport.model_json_schema(ref_template="#/$defs/{model}")),
+                DiffReport.model_json_schema(ref_template="#/$defs/{model}")
+            ),
         },
     }
 

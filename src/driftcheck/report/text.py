@@ -35,8 +35,10 @@ def _plural(n: int, word: str) -> str:
 
 
 def counts(summary: Summary) -> str:
-    return (f"{_plural(summary.errors, 'error')}, {_plural(summary.warnings, 'warning')}, "
-            f"{summary.info} info")
+    return (
+        f"{_plural(summary.errors, 'error')}, {_plural(summary.warnings, 'warning')}, "
+        f"{summary.info} info"
+    )
 
 
 def changes_block(changes: Iterable[Change], style: Style) -> list[str]:
@@ -57,8 +59,9 @@ def _value(v: Any) -> str:
     return v if isinstance(v, str) else json.dumps(v)
 
 
-def render_report(report: Report, style: Style, *, title: str = "validate",
-                  effective_name: str = "") -> str:
+def render_report(
+    report: Report, style: Style, *, title: str = "validate", effective_name: str = ""
+) -> str:
     lines = [style(f"driftcheck {title}: {report.target.database}", bold=True)]
     if report.error is not None:
         lines.append(f"  {style('error', 'red', bold=True)}: {report.error.message}")
@@ -70,9 +73,14 @@ def render_report(report: Report, style: Style, *, title: str = "validate",
     rows: list[tuple[str, str]] = []
     if m is not None:
         origin = "snapshots" if m.expected_from == "snapshots" else "replay"
-        rows.append(("migrations", f"{m.source} ({m.format}, {_plural(m.count, 'version')}, "
-                                   f"latest {m.latest_version or '-'}; expected schemas from "
-                                   f"{origin})"))
+        rows.append(
+            (
+                "migrations",
+                f"{m.source} ({m.format}, {_plural(m.count, 'version')}, "
+                f"latest {m.latest_version or '-'}; expected schemas from "
+                f"{origin})",
+            )
+        )
         for step in m.skipped:
             rows.append(("skipped", f"{step.file}: {step.reason}"))
     effective = report.effective_version or "none (no version applied)"

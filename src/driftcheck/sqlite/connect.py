@@ -12,6 +12,7 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from driftcheck.errors import ConfigError, DatabaseError
 
@@ -26,7 +27,9 @@ class FunctionStub:
     identity: bool  # return the first argument instead of NULL
 
 
-def parse_function_decls(stubs: Iterable[str], identity: Iterable[str] = ()) -> tuple[FunctionStub, ...]:
+def parse_function_decls(
+    stubs: Iterable[str], identity: Iterable[str] = ()
+) -> tuple[FunctionStub, ...]:
     """`["normalize", "BIN2B64/1"]` -> stubs; names in `identity` return their first argument."""
     out: list[FunctionStub] = []
     for option, decls, ident in (("functions", stubs, False), ("identity", identity, True)):
@@ -35,7 +38,8 @@ def parse_function_decls(stubs: Iterable[str], identity: Iterable[str] = ()) -> 
             if not m:
                 raise ConfigError(
                     f"[replay] {option}: {decl!r} is not a function declaration",
-                    hint='write a name, optionally with its number of arguments: "normalize" or "BIN2B64/1"',
+                    hint="write a name, optionally with its number of arguments: "
+                    '"normalize" or "BIN2B64/1"',
                 )
             out.append(FunctionStub(m.group(1), int(m.group(2)) if m.group(2) else -1, ident))
     return tuple(out)
@@ -45,7 +49,7 @@ def _null(*_args: object) -> None:
     return None
 
 
-def _first(*args: object) -> object:
+def _first(*args: Any) -> Any:
     return args[0] if args else None
 
 
@@ -88,7 +92,8 @@ def check_database_file(path: str) -> Path:
         ) from None
     if header and header != _HEADER:
         raise DatabaseError(
-            f"database {path}: not a SQLite database (the file does not start with the SQLite header)",
+            f"database {path}: not a SQLite database "
+            "(the file does not start with the SQLite header)",
             hint="pass a SQLite 3 database file",
             code="database_invalid",
         )
@@ -105,7 +110,8 @@ def open_readonly(path: str, functions: Iterable[FunctionStub] = ()) -> sqlite3.
     except sqlite3.Error as exc:
         raise DatabaseError(
             f"database {path}: cannot be opened read-only: {exc}",
-            hint="check that it is an intact SQLite database and that no crashed writer left it locked",
+            hint="check that it is an intact SQLite database and that no crashed writer "
+            "left it locked",
             code="database_unreadable",
         ) from None
     register_functions(conn, functions)

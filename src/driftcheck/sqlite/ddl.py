@@ -928,7 +928,7 @@ def _view(sql: str, toks: list[_Tok], header_only: bool = False) -> ViewDef:
         # Need one complete token after AS (the last one of a prefix may be cut).
         if cur.pos + 1 >= cur.end:
             raise cur.error("prefix too short")
-        select = sql[toks[cur.pos].start:].rstrip().rstrip(";").rstrip()
+        select = sql[toks[cur.pos].start :].rstrip().rstrip(";").rstrip()
         return ViewDef(name, columns, select)
     return ViewDef(name, columns, _text(sql, toks, cur.pos, cur.end))
 

@@ -20,7 +20,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, Literal
 
 from driftcheck import normalize
 from driftcheck.model import (
@@ -166,7 +166,7 @@ class _Reader:
         columns: dict[str, list[Any]] = defaultdict(list)
         if names:
             for row in self._query(
-                "SELECT m.name, p.cid, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk, p.hidden "
+                'SELECT m.name, p.cid, p.name, p.type, p."notnull", p.dflt_value, p.pk, p.hidden '
                 "FROM sqlite_schema AS m JOIN pragma_table_xinfo(m.name) AS p "
                 "WHERE m.type = 'table' AND m.name IN (SELECT value FROM json_each(?)) "
                 "ORDER BY m.name, p.cid",
@@ -178,7 +178,7 @@ class _Reader:
                 columns[r.name] = [
                     tuple(x)
                     for x in self.conn.execute(
-                        "SELECT cid, name, type, \"notnull\", dflt_value, pk, hidden "
+                        'SELECT cid, name, type, "notnull", dflt_value, pk, hidden '
                         "FROM pragma_table_xinfo(?) ORDER BY cid",
                         (r.name,),
                     )
@@ -190,8 +190,8 @@ class _Reader:
         fk_rows: dict[str, list[Any]] = defaultdict(list)
         if names:
             for row in self._query(
-                "SELECT m.name, f.id, f.seq, f.\"table\", f.\"from\", f.\"to\", f.on_update, "
-                "f.on_delete, f.\"match\" FROM sqlite_schema AS m "
+                'SELECT m.name, f.id, f.seq, f."table", f."from", f."to", f.on_update, '
+                'f.on_delete, f."match" FROM sqlite_schema AS m '
                 "JOIN pragma_foreign_key_list(m.name) AS f "
                 "WHERE m.type = 'table' AND m.name IN (SELECT value FROM json_each(?)) "
                 "ORDER BY m.name, f.id, f.seq",
@@ -201,8 +201,11 @@ class _Reader:
 
         out: list[Table] = []
         for r in plain:
-            out.append(_table(r, columns.get(r.name, []), index_rows.get(r.name, {}),
-                              fk_rows.get(r.name, [])))
+            out.append(
+                _table(
+                    r, columns.get(r.name, []), index_rows.get(r.name, {}), fk_rows.get(r.name, [])
+                )
+            )
         for r in virtual:
             out.append(_virtual_table(r, columns.get(r.name, [])))
         return out
@@ -213,8 +216,8 @@ class _Reader:
         if not table_names:
             return result
         for row in self._query(
-            "SELECT m.name, l.name, l.\"unique\", l.origin, l.partial, "
-            "x.seqno, x.cid, x.name, x.\"desc\", x.coll, x.\"key\" "
+            'SELECT m.name, l.name, l."unique", l.origin, l.partial, '
+            'x.seqno, x.cid, x.name, x."desc", x.coll, x."key" '
             "FROM sqlite_schema AS m JOIN pragma_index_list(m.name) AS l "
             "JOIN pragma_index_xinfo(l.name) AS x "
             "WHERE m.type = 'table' AND m.name IN (SELECT value FROM json_each(?)) "
@@ -236,8 +239,11 @@ class _Reader:
             info = by_table.get(r.tbl_name, {}).get(r.name)
             if info is None:  # the table name's case differs in sqlite_schema; look it up
                 info = next(
-                    (v.get(r.name) for k, v in by_table.items()
-                     if normalize.fold(k) == normalize.fold(r.tbl_name) and r.name in v),
+                    (
+                        v.get(r.name)
+                        for k, v in by_table.items()
+                        if normalize.fold(k) == normalize.fold(r.tbl_name) and r.name in v
+                    ),
                     None,
                 )
             out.append(_index(r, info))
@@ -263,8 +269,9 @@ class _Reader:
             # At least one does not compile: find out which, one by one.
             for r in rows:
                 try:
-                    self.conn.execute("SELECT count(*) FROM pragma_table_xinfo(?)",
-                                      (r.name,)).fetchall()
+                    self.conn.execute(
+                        "SELECT count(*) FROM pragma_table_xinfo(?)", (r.name,)
+                    ).fetchall()
                 except sqlite3.Error as exc:
                     errors[r.name] = str(exc)
         return [_view(r, errors.get(r.name)) for r in rows]
@@ -301,7 +308,7 @@ def _table(
     for _cid, name, decl_type, notnull, dflt, pk, hidden in columns:
         d = col_defs.get(normalize.fold(name))
         generated = None
-        kind = None
+        kind: Literal["virtual", "stored"] | None = None
         if hidden in (2, 3):
             kind = "virtual" if hidden == 2 else "stored"
             generated = SqlExpr(d.generated) if d is not None and d.generated else None
@@ -311,7 +318,9 @@ def _table(
                 type=decl_type or "",
                 not_null=bool(notnull),
                 default=SqlDefault(dflt) if dflt is not None else None,
-                collation=normalize.collation(d.collation) if d is not None and d.collation else None,
+                collation=normalize.collation(d.collation)
+                if d is not None and d.collation
+                else None,
                 primary_key=int(pk),
                 hidden=hidden == 1,
                 generated=generated,
@@ -335,8 +344,10 @@ def _table(
             parts = _key_parts(pk_index[3], ())
         else:
             # No index backs the key: an INTEGER PRIMARY KEY, the rowid itself.
-            parts = tuple(KeyPart(column=c.name, collation=col_collation[normalize.fold(c.name)])
-                          for c in pk_cols)
+            parts = tuple(
+                KeyPart(column=c.name, collation=col_collation[normalize.fold(c.name)])
+                for c in pk_cols
+            )
             if not without_rowid and len(pk_cols) == 1:
                 rowid_alias = pk_cols[0].name
         primary_key = PrimaryKey(name=parsed.primary_key_name if parsed else None, parts=parts)
@@ -354,8 +365,10 @@ def _table(
     fks = _foreign_keys(fk_rows, parsed.foreign_keys if parsed else ())
     checks = tuple(
         sorted(
-            (Check(name=c.name, expression=SqlExpr(c.expr), column=c.column)
-             for c in (parsed.checks if parsed else ())),
+            (
+                Check(name=c.name, expression=SqlExpr(c.expr), column=c.column)
+                for c in (parsed.checks if parsed else ())
+            ),
             key=lambda c: (c.column or "", c.name or "", c.expression.key),
         )
     )
@@ -393,8 +406,14 @@ def _key_parts(xinfo: list[Any], exprs: tuple[Any, ...]) -> tuple[KeyPart, ...]:
             expression = SqlExpr(text)
         elif cid == -1:
             column = "rowid"
-        parts.append(KeyPart(column=column, expression=expression,
-                             collation=normalize.collation(coll), desc=bool(desc)))
+        parts.append(
+            KeyPart(
+                column=column,
+                expression=expression,
+                collation=normalize.collation(coll),
+                desc=bool(desc),
+            )
+        )
     return tuple(parts)
 
 
@@ -413,8 +432,11 @@ def _foreign_keys(rows: list[Any], defs: Iterable[Any]) -> tuple[ForeignKey, ...
         # Names and DEFERRABLE are only in the CREATE statement: pair by columns and target.
         key = (tuple(normalize.fold(c) for c in columns), normalize.fold(ref_table))
         match_def = next(
-            (d for d in remaining
-             if (tuple(normalize.fold(c) for c in d.columns), normalize.fold(d.ref_table)) == key),
+            (
+                d
+                for d in remaining
+                if (tuple(normalize.fold(c) for c in d.columns), normalize.fold(d.ref_table)) == key
+            ),
             None,
         )
         if match_def is not None:
@@ -431,8 +453,13 @@ def _foreign_keys(rows: list[Any], defs: Iterable[Any]) -> tuple[ForeignKey, ...
                 deferred=bool(match_def and match_def.deferred),
             )
         )
-    out.sort(key=lambda f: ([normalize.fold(c) for c in f.columns], normalize.fold(f.ref_table),
-                            [normalize.fold(c) for c in f.ref_columns]))
+    out.sort(
+        key=lambda f: (
+            [normalize.fold(c) for c in f.columns],
+            normalize.fold(f.ref_table),
+            [normalize.fold(c) for c in f.ref_columns],
+        )
+    )
     return tuple(out)
 
 
@@ -440,12 +467,18 @@ def _virtual_table(r: MasterRow, columns: list[Any]) -> Table:
     parsed = _ddl_or_none(ddl.parse_create_table, r.sql)
     module = VirtualModule(module="?", args=(SqlTokens(r.sql or ""),))
     if isinstance(parsed, ddl.VirtualTableDef):
-        module = VirtualModule(module=normalize.fold(parsed.module),
-                               args=tuple(SqlTokens(a) for a in parsed.args))
+        module = VirtualModule(
+            module=normalize.fold(parsed.module), args=tuple(SqlTokens(a) for a in parsed.args)
+        )
     cols = tuple(
-        Column(name=name, type=decl_type or "", not_null=bool(notnull),
-               default=SqlDefault(dflt) if dflt is not None else None,
-               primary_key=int(pk), hidden=hidden == 1)
+        Column(
+            name=name,
+            type=decl_type or "",
+            not_null=bool(notnull),
+            default=SqlDefault(dflt) if dflt is not None else None,
+            primary_key=int(pk),
+            hidden=hidden == 1,
+        )
         for _cid, name, decl_type, notnull, dflt, pk, hidden in columns
     )
     return Table(name=r.name, sql=r.sql or "", columns=cols, virtual=module)
@@ -455,9 +488,15 @@ def _index(r: MasterRow, info: Any) -> Index:
     parsed = _ddl_or_none(ddl.parse_create_index, r.sql)
     exprs = parsed.parts if parsed else ()
     if info is None:  # should not happen: every index is listed by its table
-        parts = tuple(KeyPart(column=p.column, expression=None if p.column else SqlExpr(p.expr),
-                              collation=normalize.collation(p.collation), desc=p.desc)
-                      for p in exprs)
+        parts = tuple(
+            KeyPart(
+                column=p.column,
+                expression=None if p.column else SqlExpr(p.expr),
+                collation=normalize.collation(p.collation),
+                desc=p.desc,
+            )
+            for p in exprs
+        )
         unique = bool(parsed and parsed.unique)
     else:
         parts = _key_parts(info[3], exprs)
@@ -476,18 +515,29 @@ def _index(r: MasterRow, info: Any) -> Index:
 def _view(r: MasterRow, error: str | None) -> View:
     parsed = _ddl_or_none(ddl.parse_create_view, r.sql)
     if parsed is None:
-        return View(name=r.name, sql=r.sql or "", select=SqlSelect(r.sql or ""),
-                    error=error, unparsed=SqlTokens(r.sql or ""))
-    return View(name=r.name, sql=r.sql or "", columns=parsed.columns,
-                select=SqlSelect(parsed.select), error=error)
+        return View(
+            name=r.name,
+            sql=r.sql or "",
+            select=SqlSelect(r.sql or ""),
+            error=error,
+            unparsed=SqlTokens(r.sql or ""),
+        )
+    return View(
+        name=r.name,
+        sql=r.sql or "",
+        columns=parsed.columns,
+        select=SqlSelect(parsed.select),
+        error=error,
+    )
 
 
 def _trigger(r: MasterRow) -> Trigger:
     parsed = _ddl_or_none(ddl.parse_create_trigger, r.sql)
     if parsed is None:
         # Could not take it apart: compare the whole statement token by token.
-        return Trigger(name=r.name, table=r.tbl_name, sql=r.sql or "",
-                       unparsed=SqlTokens(r.sql or ""))
+        return Trigger(
+            name=r.name, table=r.tbl_name, sql=r.sql or "", unparsed=SqlTokens(r.sql or "")
+        )
     timing = normalize.upper(" ".join(parsed.timing.split()))
     return Trigger(
         name=r.name,
