@@ -306,3 +306,59 @@ def test_ignore_patterns(cli, tmp_path):
     r = cli("validate", "--db", str(db), "--migrations", str(EXAMPLES), "-f", "json")
     assert r.exit_code == 0, r.stdout
     assert json.loads(r.stdout)["changes"] == []
+
+
+def test_python_migration_source_end_to_end(cli, tmp_path):
+    (tmp_path / "appmigs.py").write_text(
+        "MIGRATIONS = [\n"
+        "    {'version': 1, 'name': 'init', 'sql': 'CREATE TABLE users(id INTEGER PRIMARY KEY);'},\n"
+        "    {'version': 2, 'name': 'email',\n"
+        "     'sql': 'ALTER TABLE users ADD COLUMN email TEXT COLLATE NOCASE;'},\n"
+        "]\n"
+    )
+    db = make_db(tmp_path / "app.db", "CREATE TABLE users(id INTEGER PRIMARY KEY);")
+    r = cli("validate", "--db", str(db), "--migrations", "python:appmigs:MIGRATIONS", "-f", "json")
+    assert r.exit_code == 0, r.stderr
+    report = json.loads(r.stdout)
+    assert report["migrations"]["format"] == "python"
+    assert report["effective_version"] == "1" and report["status"] == "pending"
+    r = cli("validate", "--db", str(db), "--migrations", "python:appmigs:NOPE")
+    assert r.exit_code == 2 and "NOPE" in r.stderr
+
+
+def test_migrations_pattern_option(cli, tmp_path):
+    mig = write_migrations(
+        tmp_path / "m",
+        {
+            "V0001.Initial_Schema.up.sql": "CREATE TABLE a(x);",
+            "V0001.Initial_Schema.down.sql": "DROP TABLE a;",
+            "V0002.Add_B.up.sql": "CREATE TABLE b(y);",
+        },
+    )
+    db = make_db(tmp_path / "x.db", "CREATE TABLE a(x); CREATE TABLE b(y);")
+    pattern = r"V(?P<version>\d+)\.(?P<name>[^.]+)\.(?P<direction>up|down)\.sql"
+    r = cli(
+        "validate",
+        "--db",
+        str(db),
+        "--migrations",
+        str(mig),
+        "--migrations-pattern",
+        pattern,
+        "-f",
+        "json",
+    )
+    assert r.exit_code == 0, r.stderr
+    report = json.loads(r.stdout)
+    assert report["effective_version"] == "0002" and report["migrations"]["count"] == 2
+    r = cli("validate", "--db", str(db), "--migrations", str(mig), "--migrations-pattern", "(")
+    assert r.exit_code == 2 and "--migrations-pattern" in r.stderr
+
+
+def test_forced_format_that_does_not_fit(cli, tmp_path):
+    mig = write_migrations(tmp_path / "m", {"0001_a.sql": "CREATE TABLE a(x);"})
+    db = make_db(tmp_path / "x.db", "")
+    r = cli("validate", "--db", str(db), "--migrations", str(mig), "--migrations-format", "flyway")
+    assert r.exit_code == 2 and "0001_a.sql" in r.stderr
+    r = cli("validate", "--db", str(db), "--migrations", str(mig), "--migrations-format", "nope")
+    assert r.exit_code == 2

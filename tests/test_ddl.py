@@ -240,6 +240,7 @@ TABLE_CASES = [
             (col("id", "INTEGER", primary_key=True, autoincrement=True),),
             primary_key=("id",),
             autoincrement=True,
+            primary_key_conflict="REPLACE",
         ),
         id="pk-asc-conflict-autoincrement",
     ),
@@ -257,8 +258,8 @@ TABLE_CASES = [
         "CREATE TABLE t (a TEXT NOT NULL ON CONFLICT IGNORE UNIQUE ON CONFLICT FAIL NULL)",
         table(
             "t",
-            (col("a", "TEXT", not_null=True, unique=True),),
-            uniques=(UniqueDef(None, ("a",)),),
+            (col("a", "TEXT", not_null=True, unique=True, not_null_conflict="IGNORE"),),
+            uniques=(UniqueDef(None, ("a",), "FAIL"),),
         ),
         id="not-null-unique-null-conflicts",
     ),
@@ -359,7 +360,7 @@ TABLE_CASES = [
             (col("a"), col("b"), col("c")),
             primary_key=("a", "b"),
             primary_key_name="pk",
-            uniques=(UniqueDef(None, ("b", "c")), UniqueDef("u c", ("c",))),
+            uniques=(UniqueDef(None, ("b", "c"), "REPLACE"), UniqueDef("u c", ("c",))),
         ),
         id="table-pk-and-uniques",
     ),
@@ -614,8 +615,11 @@ def _column(draw: st.DrawFn, sql_name: str, name: str) -> tuple[str, ColumnDef, 
         prefix = f"CONSTRAINT {cname[0]} " if cname else ""
         cvalue = cname[1] if cname else None
         if kind == "notnull":
-            parts.append(prefix + draw(st.sampled_from(["NOT NULL", "not null on conflict fail"])))
+            clause = draw(st.sampled_from(["NOT NULL", "not null on conflict fail"]))
+            parts.append(prefix + clause)
             fields["not_null"] = True
+            if "conflict" in clause:
+                fields["not_null_conflict"] = "FAIL"
         elif kind == "unique":
             parts.append(prefix + "UNIQUE")
             fields["unique"] = True

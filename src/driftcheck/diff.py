@@ -407,7 +407,25 @@ class _Differ:
                 f"{'an alias of the rowid' if a.rowid_alias else 'a separate key'}"
                 " (INTEGER PRIMARY KEY and INT PRIMARY KEY differ in meaning)",
             )
-        elif e.primary_key and a.primary_key and e.primary_key.name != a.primary_key.name:
+        elif (
+            e.primary_key
+            and a.primary_key
+            and e.primary_key.on_conflict != a.primary_key.on_conflict
+        ):
+            ec, ac = e.primary_key.on_conflict or "ABORT", a.primary_key.on_conflict or "ABORT"
+            self.add(
+                "table",
+                "changed",
+                table=n,
+                name=n,
+                path=n,
+                attribute="on_conflict",
+                expected=ec,
+                actual=ac,
+                severity="error",
+                message=f"table {n}: PRIMARY KEY ON CONFLICT expected {ec}, actual {ac}",
+            )
+        if e.primary_key and a.primary_key and e.primary_key.name != a.primary_key.name:
             self.add(
                 "table",
                 "changed",
@@ -453,7 +471,13 @@ class _Differ:
                 + (" (NOT NULL without a default: inserts that omit it fail)" if blocking else ""),
             )
         for ec, ac in pairs:
-            self.column(n, ec, ac)
+            alias = (
+                e.rowid_alias is not None
+                and a.rowid_alias is not None
+                and fold(e.rowid_alias) == fold(ec.name)
+                and fold(a.rowid_alias) == fold(ac.name)
+            )
+            self.column(n, ec, ac, rowid_alias=alias)
         # Column order: the columns outside a longest common subsequence of the
         # two orders are the ones that moved (one moved column, one change).
         common = {fold(ec.name) for ec, _ in pairs}
@@ -484,7 +508,7 @@ class _Differ:
                         "without a column list)",
                     )
 
-    def column(self, table: str, e: Column, a: Column) -> None:
+    def column(self, table: str, e: Column, a: Column, rowid_alias: bool = False) -> None:
         path = f"{table}.{e.name}"
 
         def add(attr: str, ev: Any, av: Any, sev: Severity, msg: str) -> None:
@@ -516,7 +540,9 @@ class _Differ:
                     else f" (affinity {e.affinity} vs {a.affinity})"
                 ),
             )
-        if e.not_null != a.not_null:
+        # The rowid can never be NULL: NOT NULL on an INTEGER PRIMARY KEY changes
+        # nothing (SQLAlchemy writes it, hand-written DDL usually does not).
+        if e.not_null != a.not_null and not rowid_alias:
             add(
                 "not_null",
                 e.not_null,
@@ -524,6 +550,15 @@ class _Differ:
                 "error",
                 f"expected {'NOT NULL' if e.not_null else 'nullable'}, "
                 f"actual {'NOT NULL' if a.not_null else 'nullable'}",
+            )
+        elif e.not_null and a.not_null and e.not_null_on_conflict != a.not_null_on_conflict:
+            add(
+                "on_conflict",
+                e.not_null_on_conflict or "ABORT",
+                a.not_null_on_conflict or "ABORT",
+                "error",
+                f"NOT NULL ON CONFLICT expected {e.not_null_on_conflict or 'ABORT'}, "
+                f"actual {a.not_null_on_conflict or 'ABORT'}",
             )
         if e.default != a.default:
             add(
@@ -567,7 +602,7 @@ class _Differ:
     # -- constraints ----------------------------------------------------------
     def uniques(self, e: Table, a: Table) -> None:
         n = e.name
-        pairs, missing, unexpected = _match(e.unique, a.unique, lambda u: _parts_key(u.parts))
+        pairs, missing, unexpected = _match(e.unique, a.unique, lambda u: _parts_identity(u.parts))
 
         def label(u: UniqueConstraint) -> str:
             return u.name or f"UNIQUE ({_cols(_parts_label(u.parts))})"
@@ -598,6 +633,41 @@ class _Differ:
                 "exists in the database but no migration creates it",
             )
         for eu, au in pairs:
+            el, al = _parts_label(eu.parts), _parts_label(au.parts)
+            for attr, differs in (
+                ("order", [p.desc for p in eu.parts] != [p.desc for p in au.parts]),
+                ("collation", [p.collation for p in eu.parts] != [p.collation for p in au.parts]),
+            ):
+                if differs:
+                    self.add(
+                        "index",
+                        "changed",
+                        table=n,
+                        name=label(eu),
+                        path=f"{n}.{label(eu)}",
+                        attribute=attr,
+                        expected=el,
+                        actual=al,
+                        severity="error",
+                        message=f"table {n}: UNIQUE constraint expected ({_cols(el)}), "
+                        f"actual ({_cols(al)})",
+                    )
+            if eu.on_conflict != au.on_conflict:
+                ec, ac = eu.on_conflict or "ABORT", au.on_conflict or "ABORT"
+                self.add(
+                    "index",
+                    "changed",
+                    table=n,
+                    name=label(eu),
+                    path=f"{n}.{label(eu)}",
+                    attribute="on_conflict",
+                    expected=ec,
+                    actual=ac,
+                    severity="error",
+                    message=f"table {n}: UNIQUE ({_cols(el)}) ON CONFLICT expected {ec}, "
+                    f"actual {ac}"
+                    + (" (REPLACE deletes the existing row)" if "REPLACE" in (ec, ac) else ""),
+                )
             if eu.name != au.name:
                 self.add(
                     "index",
@@ -623,10 +693,17 @@ class _Differ:
             return [fold(p.column or "") for p in target.primary_key.parts]
         return []
 
+    def _targets(self, fk: ForeignKey, tables: dict[str, Table]) -> dict[str, str]:
+        """Child column -> referenced column, for comparing keys in any column order."""
+        refs = self._ref_columns(fk, tables)
+        return {fold(c): (refs[i] if i < len(refs) else "") for i, c in enumerate(fk.columns)}
+
     def foreign_keys(self, e: Table, a: Table) -> None:
         n = e.name
+        # A composite key is a set of column pairs: (a, b) -> p(x, y) is the
+        # same key as (b, a) -> p(y, x).
         pairs, missing, unexpected = _match(
-            e.foreign_keys, a.foreign_keys, lambda f: tuple(fold(c) for c in f.columns)
+            e.foreign_keys, a.foreign_keys, lambda f: tuple(sorted(fold(c) for c in f.columns))
         )
 
         def desc(f: ForeignKey) -> str:
@@ -684,8 +761,8 @@ class _Differ:
                     message=f"table {n}: foreign key ({_cols(ef.columns)}) {msg}",
                 )
 
-            et = (fold(ef.ref_table), self._ref_columns(ef, self.exp_tables))
-            at = (fold(af.ref_table), self._ref_columns(af, self.act_tables))
+            et = (fold(ef.ref_table), self._targets(ef, self.exp_tables))
+            at = (fold(af.ref_table), self._targets(af, self.act_tables))
             if et != at:
                 add(
                     "target",
@@ -752,9 +829,9 @@ class _Differ:
         )
         e_rest += [c for c in e.checks if not c.name]
         a_rest += [c for c in a.checks if not c.name]
-        same, e_rest, a_rest = _match(
-            e_rest, a_rest, lambda c: (fold(c.column or ""), c.expression.key)
-        )
+        # SQLite treats a column CHECK exactly like a table CHECK: what matters is
+        # the expression, not where it was written.
+        same, e_rest, a_rest = _match(e_rest, a_rest, lambda c: c.expression.key)
         for ec, ac in same:
             if ec.name != ac.name:
                 self.add(
@@ -1071,7 +1148,7 @@ class _Differ:
                 f"{a.timing} {a.event}",
                 f"fires {a.timing} {a.event}, expected {e.timing} {e.event}",
             )
-        if [fold(c) for c in e.update_of] != [fold(c) for c in a.update_of]:
+        if sorted(map(fold, e.update_of)) != sorted(map(fold, a.update_of)):
             add(
                 "update_of",
                 list(e.update_of),

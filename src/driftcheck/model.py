@@ -119,6 +119,7 @@ class Column(_Model):
     collation: str | None = None  # None: BINARY
     primary_key: int = 0  # 1-based position in the primary key; 0 when not part of it
     hidden: bool = False  # a hidden column of a virtual table
+    not_null_on_conflict: str | None = None  # NOT NULL ON CONFLICT x; None: ABORT
     generated: SqlExpr | None = None
     generated_kind: Literal["virtual", "stored"] | None = None
 
@@ -137,7 +138,7 @@ class KeyPart(_Model):
 
     @property
     def label(self) -> str:
-        text = self.column if self.column is not None else f"({self.expression})"
+        text = self.column if self.column is not None else str(self.expression)
         if self.collation != "BINARY":
             text += f" COLLATE {self.collation}"
         return text + (" DESC" if self.desc else "")
@@ -146,11 +147,13 @@ class KeyPart(_Model):
 class PrimaryKey(_Model):
     name: str | None = None
     parts: tuple[KeyPart, ...]
+    on_conflict: str | None = None  # ON CONFLICT resolution; None: the default, ABORT
 
 
 class UniqueConstraint(_Model):
     name: str | None = None
     parts: tuple[KeyPart, ...]
+    on_conflict: str | None = None
 
 
 class ForeignKey(_Model):

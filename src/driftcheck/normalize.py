@@ -37,9 +37,12 @@ _SPACES = re.compile(r"\s+")
 _SPACE_AROUND_PUNCT = re.compile(r"\s*([(),])\s*")
 
 
+_COMMENTS = re.compile(r"/\*.*?(\*/|$)|--[^\n]*", re.DOTALL)
+
+
 def canonical_type(declared: str) -> str:
-    """Declared type with case and spacing folded: `varchar ( 10 )` -> `VARCHAR(10)`."""
-    text = _SPACES.sub(" ", upper(declared).strip())
+    """Declared type with case, spacing and comments folded: `varchar ( 10 )` -> `VARCHAR(10)`."""
+    text = _SPACES.sub(" ", upper(_COMMENTS.sub(" ", declared)).strip())
     return _SPACE_AROUND_PUNCT.sub(r"\1", text)
 
 
@@ -177,6 +180,9 @@ def _serialise(node: Any) -> str:
             return
         if isinstance(n, exp.Literal):
             out.append(_quote(n.this) if n.is_string else f"#{n.this}")
+            return
+        if isinstance(n, exp.HexString):  # x'cafe' and X'CAFE' are the same bytes
+            out.append(f"X'{upper(str(n.this))}'")
             return
         if isinstance(n, (exp.And, exp.Or)):
             operands: list[Any] = []

@@ -405,8 +405,8 @@ def _resume_point(
     chain: list[str],
 ) -> int | None:
     """The latest unchanged version with a replay checkpoint in the cache."""
-    if manifest is None:
-        return None
+    if manifest is None or manifest.model != model_version():
+        return None  # nothing to resume from, or stored with another model shape
     if (manifest.baseline or {}).get("checksum") != (baseline.checksum if baseline else None):
         return None
     prefix = 0  # leading versions unchanged since the last snapshot

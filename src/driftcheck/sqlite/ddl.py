@@ -97,6 +97,7 @@ class UniqueDef:
 
     name: str | None
     columns: tuple[str, ...]
+    on_conflict: str | None = None  # ON CONFLICT resolution, upper-cased; None = ABORT
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +122,7 @@ class ColumnDef:
     autoincrement: bool
     not_null: bool
     unique: bool
+    not_null_conflict: str | None = None  # NOT NULL ON CONFLICT ..., upper-cased
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +139,7 @@ class TableDef:
     autoincrement: bool
     without_rowid: bool
     strict: bool
+    primary_key_conflict: str | None = None  # PRIMARY KEY ... ON CONFLICT ..., upper-cased
 
 
 @dataclass(frozen=True, slots=True)
@@ -464,9 +467,11 @@ def _accept_temp(cur: _Cursor) -> bool:
     return cur.accept_kw("TEMP") or cur.accept_kw("TEMPORARY")
 
 
-def _skip_conflict_clause(cur: _Cursor) -> None:
+def _conflict_clause(cur: _Cursor) -> str | None:
+    """`ON CONFLICT x` after a constraint: x upper-cased, or None when absent."""
     if cur.accept_kw("ON", "CONFLICT"):
-        cur.name("a conflict resolution (ROLLBACK, ABORT, FAIL, IGNORE or REPLACE)")
+        return cur.name("a conflict resolution (ROLLBACK, ABORT, FAIL, IGNORE or REPLACE)").upper()
+    return None
 
 
 # --------------------------------------------------------------------------------------
@@ -635,6 +640,7 @@ class _TableBuilder:
         self.fks: list[ForeignKeyDef] = []
         self.primary_key: tuple[str, ...] = ()
         self.primary_key_name: str | None = None
+        self.primary_key_conflict: str | None = None
         self.autoincrement = False
 
     def _set_pk(self, cur: _Cursor, cols: tuple[str, ...], name: str | None) -> None:
@@ -668,6 +674,7 @@ class _TableBuilder:
         generated_kind: str | None = None
         default: str | None = None
         primary_key = pk_desc = autoincrement = not_null = unique = False
+        not_null_conflict: str | None = None
         cname: str | None = None
         while not cur.at_end():
             if cur.accept_kw("CONSTRAINT"):
@@ -678,20 +685,19 @@ class _TableBuilder:
                     pk_desc = True
                 else:
                     cur.accept_kw("ASC")
-                _skip_conflict_clause(cur)
+                self.primary_key_conflict = _conflict_clause(cur)
                 if cur.accept_kw("AUTOINCREMENT"):
                     autoincrement = True
                 primary_key = True
                 self._set_pk(cur, (name,), cname)
             elif cur.accept_kw("NOT", "NULL"):
                 not_null = True
-                _skip_conflict_clause(cur)
+                not_null_conflict = _conflict_clause(cur)
             elif cur.accept_kw("NULL"):
-                _skip_conflict_clause(cur)
+                _conflict_clause(cur)
             elif cur.accept_kw("UNIQUE"):
                 unique = True
-                self.uniques.append(UniqueDef(cname, (name,)))
-                _skip_conflict_clause(cur)
+                self.uniques.append(UniqueDef(cname, (name,), _conflict_clause(cur)))
             elif cur.accept_kw("CHECK"):
                 a, b = cur.paren_group()
                 self.checks.append(CheckDef(cname, _text(sql, toks, a, b), name))
@@ -744,6 +750,7 @@ class _TableBuilder:
                 autoincrement=autoincrement,
                 not_null=not_null,
                 unique=unique,
+                not_null_conflict=not_null_conflict,
             )
         )
         if autoincrement:
@@ -767,15 +774,15 @@ class _TableBuilder:
                     self.autoincrement = True
                     b -= 1
                 self._set_pk(cur, _key_columns(sql, toks, a, b), cname)
-                _skip_conflict_clause(cur)
+                self.primary_key_conflict = _conflict_clause(cur)
             elif cur.accept_kw("UNIQUE"):
                 a, b = cur.paren_group()
-                self.uniques.append(UniqueDef(cname, _key_columns(sql, toks, a, b)))
-                _skip_conflict_clause(cur)
+                columns = _key_columns(sql, toks, a, b)
+                self.uniques.append(UniqueDef(cname, columns, _conflict_clause(cur)))
             elif cur.accept_kw("CHECK"):
                 a, b = cur.paren_group()
                 self.checks.append(CheckDef(cname, _text(sql, toks, a, b), None))
-                _skip_conflict_clause(cur)
+                _conflict_clause(cur)  # accepted by the grammar, ignored by SQLite
             elif cur.accept_kw("FOREIGN", "KEY"):
                 cols = cur.name_list()
                 ref_table, ref_cols, deferred = _fk_clause(cur)
@@ -843,6 +850,7 @@ def _table(sql: str, toks: list[_Tok]) -> TableDef | VirtualTableDef:
         autoincrement=builder.autoincrement,
         without_rowid=without_rowid,
         strict=strict,
+        primary_key_conflict=builder.primary_key_conflict,
     )
 
 

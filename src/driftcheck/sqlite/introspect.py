@@ -325,6 +325,7 @@ def _table(
                 hidden=hidden == 1,
                 generated=generated,
                 generated_kind=kind,
+                not_null_on_conflict=_conflict(d.not_null_conflict) if d and notnull else None,
             )
         )
     col_collation = {normalize.fold(c.name): normalize.collation(c.collation) for c in cols}
@@ -350,16 +351,28 @@ def _table(
             )
             if not without_rowid and len(pk_cols) == 1:
                 rowid_alias = pk_cols[0].name
-        primary_key = PrimaryKey(name=parsed.primary_key_name if parsed else None, parts=parts)
+        primary_key = PrimaryKey(
+            name=parsed.primary_key_name if parsed else None,
+            parts=parts,
+            on_conflict=_conflict(parsed.primary_key_conflict) if parsed else None,
+        )
 
-    unique_names = _constraint_names(parsed.uniques if parsed else ())
+    unique_defs = {
+        tuple(normalize.fold(c) for c in u.columns): u for u in (parsed.uniques if parsed else ())
+    }
     uniques = []
     for _name, (_u, origin, _p, xinfo) in sorted(index_rows.items()):
         if origin != "u":
             continue
         parts = _key_parts(xinfo, ())
-        cname = unique_names.get(tuple(normalize.fold(p.column or "") for p in parts))
-        uniques.append(UniqueConstraint(name=cname, parts=parts))
+        u = unique_defs.get(tuple(normalize.fold(p.column or "") for p in parts))
+        uniques.append(
+            UniqueConstraint(
+                name=u.name if u else None,
+                parts=parts,
+                on_conflict=_conflict(u.on_conflict) if u else None,
+            )
+        )
     uniques.sort(key=lambda u: [(p.column or "", p.collation, p.desc) for p in u.parts])
 
     fks = _foreign_keys(fk_rows, parsed.foreign_keys if parsed else ())
@@ -388,8 +401,9 @@ def _table(
     )
 
 
-def _constraint_names(uniques: Iterable[Any]) -> dict[tuple[str, ...], str]:
-    return {tuple(normalize.fold(c) for c in u.columns): u.name for u in uniques if u.name}
+def _conflict(resolution: str | None) -> str | None:
+    """ABORT is what SQLite does when no ON CONFLICT is given."""
+    return None if resolution in (None, "ABORT") else resolution
 
 
 def _key_parts(xinfo: list[Any], exprs: tuple[Any, ...]) -> tuple[KeyPart, ...]:
@@ -429,15 +443,18 @@ def _foreign_keys(rows: list[Any], defs: Iterable[Any]) -> tuple[ForeignKey, ...
         columns = tuple(x[3] for x in items)
         ref_columns = tuple(x[4] for x in items) if all(x[4] is not None for x in items) else ()
         on_update, on_delete, match = items[0][5], items[0][6], items[0][7]
+
         # Names and DEFERRABLE are only in the CREATE statement: pair by columns and target.
-        key = (tuple(normalize.fold(c) for c in columns), normalize.fold(ref_table))
+        def fk_key(cols: Iterable[str], table: str, refs: Iterable[str]) -> tuple[Any, ...]:
+            return (
+                tuple(map(normalize.fold, cols)),
+                normalize.fold(table),
+                tuple(map(normalize.fold, refs)),
+            )
+
+        key = fk_key(columns, ref_table, ref_columns)
         match_def = next(
-            (
-                d
-                for d in remaining
-                if (tuple(normalize.fold(c) for c in d.columns), normalize.fold(d.ref_table)) == key
-            ),
-            None,
+            (d for d in remaining if fk_key(d.columns, d.ref_table, d.ref_columns) == key), None
         )
         if match_def is not None:
             remaining.remove(match_def)

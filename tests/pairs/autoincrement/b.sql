@@ -1,0 +1,1 @@
+CREATE TABLE jobs (id INTEGER PRIMARY KEY, name TEXT);

@@ -1,0 +1,1 @@
+CREATE TABLE stock (id INTEGER PRIMARY KEY, kind TEXT CHECK (kind IN ('a', 'B')));

@@ -1,0 +1,1 @@
+CREATE TABLE stock (id INTEGER PRIMARY KEY, lo INTEGER, hi INTEGER, CONSTRAINT lo_le_hi CHECK (lo <= hi));

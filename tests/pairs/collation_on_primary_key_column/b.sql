@@ -1,0 +1,1 @@
+CREATE TABLE codes (code TEXT NOT NULL PRIMARY KEY, label TEXT);

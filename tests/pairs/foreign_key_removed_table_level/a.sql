@@ -1,0 +1,3 @@
+CREATE TABLE parent (id INTEGER PRIMARY KEY, code TEXT UNIQUE);
+CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER,
+ FOREIGN KEY (parent_id) REFERENCES parent (id));

@@ -1,0 +1,2 @@
+CREATE TABLE parent (id INTEGER PRIMARY KEY, code TEXT UNIQUE);
+CREATE TABLE child (id INTEGER PRIMARY KEY, parent_ref TEXT REFERENCES parent (code));

@@ -1,0 +1,3 @@
+CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT, email TEXT, deleted_at TEXT);
+CREATE TABLE admins (id INTEGER PRIMARY KEY, name TEXT);
+CREATE INDEX by_name ON admins (name);

@@ -1,0 +1,1 @@
+CREATE TABLE codes (code TEXT NOT NULL, label TEXT);

@@ -1,0 +1,6 @@
+CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT);
+CREATE TABLE tmp (x);
+CREATE INDEX t_name ON t (name);
+INSERT INTO t (name) VALUES ('a'), ('b');
+DROP TABLE tmp;
+VACUUM;

@@ -1,0 +1,3 @@
+CREATE TABLE t (id INTEGER PRIMARY KEY, nm TEXT NOT NULL CHECK (length(nm) > 0));
+CREATE INDEX t_name ON t (nm);
+ALTER TABLE t RENAME COLUMN nm TO name;

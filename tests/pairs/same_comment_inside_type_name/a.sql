@@ -1,0 +1,1 @@
+CREATE TABLE prices (id INTEGER PRIMARY KEY, amount DECIMAL(10, 2), label VARCHAR(10));

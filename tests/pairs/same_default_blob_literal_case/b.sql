@@ -1,0 +1,1 @@
+CREATE TABLE files (id INTEGER PRIMARY KEY, magic BLOB DEFAULT X'CAFE', flag BLOB CHECK (flag <> X'00FF'));

@@ -1,0 +1,2 @@
+CREATE TABLE p (x TEXT, y TEXT, PRIMARY KEY (x, y));
+CREATE TABLE c (a TEXT, b TEXT, FOREIGN KEY (a, b) REFERENCES p (x, y));

@@ -1,0 +1,4 @@
+CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT);
+CREATE INDEX users_name ON users (name);
+CREATE VIEW names AS SELECT name FROM users;
+CREATE TRIGGER users_ins AFTER INSERT ON users BEGIN SELECT 1; END;

@@ -1,0 +1,1 @@
+CREATE TABLE t (id INTEGER, name TEXT, PRIMARY KEY (id));

@@ -1,0 +1,1 @@
+CREATE TABLE t (id INTEGER PRIMARY KEY, a INTEGER CHECK ((a > 0)), b INTEGER, CHECK (((b > 0) AND (b < 10))));

@@ -1,0 +1,1 @@
+CREATE TABLE users (id INTEGER NOT NULL, name TEXT, PRIMARY KEY (id));

@@ -1,0 +1,1 @@
+CREATE TABLE kv (k TEXT PRIMARY KEY, v INTEGER) without rowid, strict;

@@ -1,0 +1,1 @@
+CREATE TABLE members (team INTEGER, person INTEGER, UNIQUE (team, person));
