@@ -311,7 +311,8 @@ def test_ignore_patterns(cli, tmp_path):
 def test_python_migration_source_end_to_end(cli, tmp_path):
     (tmp_path / "appmigs.py").write_text(
         "MIGRATIONS = [\n"
-        "    {'version': 1, 'name': 'init', 'sql': 'CREATE TABLE users(id INTEGER PRIMARY KEY);'},\n"
+        "    {'version': 1, 'name': 'init',\n"
+        "     'sql': 'CREATE TABLE users(id INTEGER PRIMARY KEY);'},\n"
         "    {'version': 2, 'name': 'email',\n"
         "     'sql': 'ALTER TABLE users ADD COLUMN email TEXT COLLATE NOCASE;'},\n"
         "]\n"
