@@ -209,6 +209,8 @@ class _Differ:
         table_of: Callable[[Any], str | None],
     ) -> tuple[list[Any], list[Any]]:
         """Pair objects that differ only in name: report a rename, not a drop and an add."""
+        if not missing or not unexpected:
+            return missing, unexpected
         pairs, missing, unexpected = _match(missing, unexpected, _without_name)
         for e, a in pairs:
             self.add(

@@ -55,21 +55,34 @@ def find_effective(
     # no parsing at all.
     raw_fp = fingerprint_of_hashes((f"{k}:{n}", h) for (k, n), h in raw.items())
     exact = [i for i, s in enumerate(states) if s.raw_fingerprint == raw_fp]
+    if exact:
+        return result(max(exact, key=preference))
     canonical = {k: canonical_hash(o, raw[k]) for k, o in objects.items()}
-    if not exact:
-        fp = fingerprint_of_hashes((f"{k}:{n}", h) for (k, n), h in canonical.items())
-        exact = [i for i, s in enumerate(states) if s.fingerprint == fp]
+    fp = fingerprint_of_hashes((f"{k}:{n}", h) for (k, n), h in canonical.items())
+    exact = [i for i, s in enumerate(states) if s.fingerprint == fp]
     if exact:
         return result(max(exact, key=preference))
 
-    # No exact match: the version with the fewest changes. Objects whose
-    # canonical forms are equal cannot differ, so each candidate's diff only
+    # No exact match: the version with the fewest changes. A version lacking
+    # m objects the database has, or having them when the database does not,
+    # has at least ceil(m / 2) changes (a rename pairs two objects into one
+    # change), so versions are tried from the lowest such bound on, and the
+    # search stops once no untried version can do better. Objects whose
+    # canonical forms are equal cannot differ, so a candidate's diff only
     # looks at the objects that do.
-    best: tuple[tuple[int, int, int, int], int] | None = None
+    bounds = []
     for i, state in enumerate(states):
         hashes = state.canonical_hashes()
+        unmatched = sum(1 for k in hashes if k not in canonical)
+        unmatched += sum(1 for k in canonical if k not in hashes)
+        bounds.append(((unmatched + 1) // 2, -i, i, hashes))
+    bounds.sort(key=lambda b: (b[0], b[1]))
+    best: tuple[tuple[int, int, int, int], int] | None = None
+    for bound, _, i, hashes in bounds:
+        if best is not None and bound > best[0][0]:
+            break
         same = {k for k, h in hashes.items() if canonical.get(k) == h}
-        changes = diff_schemas(state.schema(), actual, same=same)
+        changes = diff_schemas(states[i].schema(), actual, same=same)
         is_recorded, position = preference(i)
         rank = (*_rank(changes), -is_recorded, -position)  # smaller is better
         if best is None or rank < best[0]:

@@ -327,10 +327,25 @@ def object_id(obj: SchemaObject) -> str:
     return f"{obj.kind}:{normalize.fold(obj.name)}"
 
 
+_FP_MOD = 1 << 256
+
+
+def fingerprint_term(oid: str, h: str) -> int:
+    """One object's share of a schema fingerprint."""
+    return int.from_bytes(hashlib.sha256(f"{oid}:{h}".encode()).digest(), "big")
+
+
+def fingerprint_text(total: int) -> str:
+    return f"sha256+:{total % _FP_MOD:064x}"
+
+
 def fingerprint_of_hashes(hashes: Any) -> str:
-    """Combine (object id, object hash) pairs into a schema fingerprint."""
-    items = sorted(f"{oid}:{h}" for oid, h in hashes)
-    return "sha256:" + hashlib.sha256("\n".join(items).encode()).hexdigest()
+    """Combine (object id, object hash) pairs into a schema fingerprint.
+
+    A sum of per-object hashes (a multiset hash): independent of order, and
+    updated in O(1) when one object changes, which incremental replay uses.
+    """
+    return fingerprint_text(sum(fingerprint_term(oid, h) for oid, h in hashes))
 
 
 def schema_fingerprint(objects: Any) -> str:

@@ -26,7 +26,8 @@ TOKENS_PREFIX = "tokens:"
 
 def fold(name: str) -> str:
     """The form under which SQLite considers two identifiers equal."""
-    return name.translate(_ASCII_LOWER)
+    # str.lower() would also fold non-ASCII letters, which SQLite does not.
+    return name.lower() if name.isascii() else name.translate(_ASCII_LOWER)
 
 
 def upper(text: str) -> str:

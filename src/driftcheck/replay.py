@@ -23,6 +23,8 @@ from driftcheck.model import (
     SchemaObject,
     canonical_hash,
     fingerprint_of_hashes,
+    fingerprint_term,
+    fingerprint_text,
     raw_hash,
 )
 from driftcheck.normalize import fold
@@ -44,17 +46,20 @@ class VersionState:
     changed: set[ObjectKey] = field(default_factory=set)  # added or changed by this version
     removed: set[ObjectKey] = field(default_factory=set)
     _fingerprint: str | None = None
-    _raw_fingerprint: str | None = None
+    _raw_sum: int | None = None
     _schema: Schema | None = None
 
     @property
     def raw_fingerprint(self) -> str:
         """Fingerprint of the schema exactly as read: equal means identical text."""
-        if self._raw_fingerprint is None:
-            self._raw_fingerprint = fingerprint_of_hashes(
-                (f"{k}:{n}", h) for (k, n), h in self.hashes.items()
+        return fingerprint_text(self._raw_total())
+
+    def _raw_total(self) -> int:
+        if self._raw_sum is None:
+            self._raw_sum = sum(
+                fingerprint_term(f"{k}:{n}", h) for (k, n), h in self.hashes.items()
             )
-        return self._raw_fingerprint
+        return self._raw_sum
 
     @property
     def fingerprint(self) -> str:
@@ -83,19 +88,29 @@ class VersionState:
     ) -> VersionState:
         objects = dict(self.objects)
         hashes = dict(self.hashes)
+        total = self._raw_total()
         removed_keys = set(removed)
         for key in removed_keys:
             objects.pop(key, None)
-            hashes.pop(key, None)
+            old = hashes.pop(key, None)
+            if old is not None:
+                total -= fingerprint_term(f"{key[0]}:{key[1]}", old)
         changed_keys: set[ObjectKey] = set()
         for obj in changed:
             key = object_key(obj)
             h = raw_hash(obj)
-            if hashes.get(key) != h:
+            old = hashes.get(key)
+            if old != h:
+                oid = f"{key[0]}:{key[1]}"
+                if old is not None:
+                    total -= fingerprint_term(oid, old)
+                total += fingerprint_term(oid, h)
                 changed_keys.add(key)
                 objects[key] = obj
                 hashes[key] = h
-        return VersionState(version, name, checksum, objects, hashes, changed_keys, removed_keys)
+        state = VersionState(version, name, checksum, objects, hashes, changed_keys, removed_keys)
+        state._raw_sum = total
+        return state
 
 
 def object_key(obj: SchemaObject) -> ObjectKey:

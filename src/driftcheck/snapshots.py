@@ -21,6 +21,7 @@ import hashlib
 import json
 import re
 import sqlite3
+import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,7 +46,6 @@ _MODELS: dict[str, type[BaseModel]] = {
     "trigger": Trigger,
 }
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
-_CHECKPOINT_EVERY = 100
 
 
 def model_version() -> str:
@@ -348,11 +348,9 @@ def snapshot(
     chain = _chain_hashes(mset, baseline, functions)
     cache = _cache_dir(directory)
     n = len(mset.migrations)
-    # Checkpoints: the last two versions (a new migration, or an edit of the
-    # newest one, replays one version) and every hundredth.
-    keep = {i for i in (n - 1, n) if i > 0} | set(
-        range(_CHECKPOINT_EVERY, n + 1, _CHECKPOINT_EVERY)
-    )
+    # Checkpoints of the last two versions: a new migration, or an edit of the
+    # newest one (the usual cases while developing), replays one version.
+    keep = {i for i in (n - 1, n) if i > 0}
     states: list[VersionState] | None = None
     start = 0
     resume = _resume_point(manifest, mset, baseline, cache, chain)
@@ -360,7 +358,7 @@ def snapshot(
         try:
             _, old_states = load(directory)
             conn = open_memory(functions)
-            conn.deserialize((cache / f"{chain[resume]}.sqlite").read_bytes())
+            conn.deserialize(zlib.decompress((cache / f"{chain[resume]}.ckpt").read_bytes()))
             replayer = Replayer(functions, conn)
             states = replayer.run(
                 list(old_states[: resume + 1]),
@@ -369,7 +367,7 @@ def snapshot(
                 _saver(cache, chain, keep, replayer),
             )
             start = resume
-        except (SnapshotError, sqlite3.Error):
+        except (SnapshotError, sqlite3.Error, zlib.error):
             states = None  # a damaged cache or snapshot: replay everything
     if states is None:
         replayer = Replayer(functions)
@@ -380,7 +378,7 @@ def snapshot(
             _saver(cache, chain, keep, replayer),
         )
         start = 0
-    for old in cache.glob("*.sqlite"):  # checkpoints of other histories
+    for old in cache.glob("*.ckpt"):  # checkpoints of other histories
         if old.stem not in {chain[i] for i in keep}:
             old.unlink(missing_ok=True)
     written = write(directory, mset, baseline, states)
@@ -392,7 +390,9 @@ def _saver(
 ) -> Callable[[int], None]:
     def save(i: int) -> None:
         if i in keep:
-            (cache / f"{chain[i]}.sqlite").write_bytes(replayer.checkpoint())
+            # Mostly empty pages: compression makes checkpoints a fraction of the size.
+            data = zlib.compress(replayer.checkpoint(), 1)
+            (cache / f"{chain[i]}.ckpt").write_bytes(data)
 
     return save
 
@@ -415,6 +415,6 @@ def _resume_point(
             break
         prefix += 1
     for i in range(prefix, 0, -1):
-        if (cache / f"{chain[i]}.sqlite").is_file():
+        if (cache / f"{chain[i]}.ckpt").is_file():
             return i
     return None

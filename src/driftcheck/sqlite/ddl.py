@@ -236,21 +236,25 @@ def _tokenize(sql: str) -> list[_Tok]:
     """
     try:
         from sqlglot.dialects.sqlite import SQLite
+        from sqlglot.tokens import TokenType
 
         raw = SQLite.Tokenizer().tokenize(sql)
     except Exception as exc:  # sqlglot raises TokenError, occasionally others
         raise DDLParseError(f"cannot tokenize statement: {exc}") from exc
 
+    # Compare token types by identity: reading `.name` of an enum member is
+    # slow enough to dominate reading a large schema.
+    identifier, string, number = TokenType.IDENTIFIER, TokenType.STRING, TokenType.NUMBER
     out: list[_Tok] = []
     for t in raw:
         start, end = t.start, t.end + 1
         text = sql[start:end]
-        ttype = t.token_type.name
-        if ttype == "IDENTIFIER":
+        ttype = t.token_type
+        if ttype is identifier:
             out.append(_Tok("ident", t.text, start, end))
-        elif ttype == "STRING":
+        elif ttype is string:
             out.append(_Tok("string", t.text, start, end))
-        elif ttype == "NUMBER":
+        elif ttype is number:
             out.append(_Tok("number", text, start, end))
         elif text in _PUNCT:
             out.append(_Tok("punct", text, start, end))

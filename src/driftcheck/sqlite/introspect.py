@@ -70,19 +70,22 @@ def read_master(conn: sqlite3.Connection) -> dict[tuple[str, str], MasterRow]:
     Internal objects are left out: `sqlite_*` (sqlite_sequence, sqlite_stat*,
     autoindexes) and the shadow tables of virtual tables.
     """
-    rows = [
-        MasterRow(*r)
-        for r in conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_schema")
-        if not normalize.fold(r[1]).startswith("sqlite_")
-    ]
-    shadow = _shadow_tables(conn, rows)
-    return {
-        (r.type, normalize.fold(r.name)): r
-        for r in rows
-        if r.type in ("table", "index", "view", "trigger")
-        and not (r.type == "table" and normalize.fold(r.name) in shadow)
-        and not (r.type == "index" and normalize.fold(r.tbl_name) in shadow)
-    }
+    fold = normalize.fold
+    rows: dict[tuple[str, str], MasterRow] = {}
+    for kind, name, tbl_name, sql in conn.execute(
+        "SELECT type, name, tbl_name, sql FROM sqlite_schema "
+        "WHERE type IN ('table', 'index', 'view', 'trigger') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+    ):
+        rows[(kind, fold(name))] = MasterRow(kind, name, tbl_name, sql)
+    shadow = _shadow_tables(conn, list(rows.values()))
+    if shadow:
+        rows = {
+            k: r
+            for k, r in rows.items()
+            if not (r.type == "table" and k[1] in shadow)
+            and not (r.type == "index" and fold(r.tbl_name) in shadow)
+        }
+    return rows
 
 
 def _shadow_tables(conn: sqlite3.Connection, rows: list[MasterRow]) -> set[str]:
@@ -137,6 +140,12 @@ def read_objects(
     triggers = [r for (t, _), r in wanted.items() if t == "trigger"]
 
     reader = _Reader(conn, master)
+    # One index query serves both the tables (UNIQUE and PRIMARY KEY
+    # autoindexes) and the indexes themselves.
+    reader.load_index_rows(
+        [r.name for r in tables if not (r.sql and _is_virtual(r.sql))]
+        + [r.tbl_name for r in indexes]
+    )
     out: list[SchemaObject] = []
     out.extend(reader.tables(tables))
     out.extend(reader.indexes(indexes))
@@ -151,6 +160,10 @@ class _Reader:
     def __init__(self, conn: sqlite3.Connection, master: dict[tuple[str, str], MasterRow]):
         self.conn = conn
         self.master = master
+        self.index_rows: dict[str, dict[str, Any]] = {}
+
+    def load_index_rows(self, table_names: list[str]) -> None:
+        self.index_rows = self._index_rows(sorted(set(table_names)))
 
     def _query(self, sql: str, names: Iterable[str]) -> list[Any]:
         return self.conn.execute(sql, (json.dumps(sorted(set(names))),)).fetchall()
@@ -186,7 +199,7 @@ class _Reader:
             except sqlite3.Error:
                 columns[r.name] = []  # module not available here: compare module and args only
 
-        index_rows = self._index_rows(names)
+        index_rows = self.index_rows
         fk_rows: dict[str, list[Any]] = defaultdict(list)
         if names:
             for row in self._query(
@@ -233,7 +246,7 @@ class _Reader:
     def indexes(self, rows: list[MasterRow]) -> list[Index]:
         if not rows:
             return []
-        by_table = self._index_rows(sorted({r.tbl_name for r in rows}))
+        by_table = self.index_rows
         out = []
         for r in rows:
             info = by_table.get(r.tbl_name, {}).get(r.name)
