@@ -236,7 +236,7 @@ def _tokenize(sql: str) -> list[_Tok]:
     """
     try:
         from sqlglot.dialects.sqlite import SQLite
-        from sqlglot.tokens import TokenType
+        from sqlglot.tokenizer_core import TokenType
 
         raw = SQLite.Tokenizer().tokenize(sql)
     except Exception as exc:  # sqlglot raises TokenError, occasionally others

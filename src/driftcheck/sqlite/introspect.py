@@ -74,7 +74,8 @@ def read_master(conn: sqlite3.Connection) -> dict[tuple[str, str], MasterRow]:
     rows: dict[tuple[str, str], MasterRow] = {}
     for kind, name, tbl_name, sql in conn.execute(
         "SELECT type, name, tbl_name, sql FROM sqlite_schema "
-        "WHERE type IN ('table', 'index', 'view', 'trigger') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+        "WHERE type IN ('table', 'index', 'view', 'trigger') "
+        "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
     ):
         rows[(kind, fold(name))] = MasterRow(kind, name, tbl_name, sql)
     shadow = _shadow_tables(conn, list(rows.values()))
