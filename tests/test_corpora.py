@@ -150,23 +150,20 @@ def test_memos_latest_snapshot_really_drifted(tmp_path):
 
 
 def test_ncps_schema_dump_is_a_version_behind(tmp_path):
-    """ncps' dbmate schema dump lacks the table its last migration creates."""
-    dump = (CORPORA / "ncps/dbmate@45b5225/db/schema/sqlite.sql").read_text()
+    """ncps' dbmate schema dump (schema and dbmate's history rows) stops one version short:
+    it lacks the table its last migration creates, and its history agrees."""
     db = tmp_path / "dump.db"
     conn = sqlite3.connect(db)
-    conn.executescript(
-        "\n".join(line for line in dump.splitlines() if not line.startswith(("INSERT", "  ('")))
-    )
+    conn.executescript((CORPORA / "ncps/dbmate@45b5225/db/schema/sqlite.sql").read_text())
     conn.close()
-    s = settings(
-        "ncps/dbmate@45b5225/db/migrations/sqlite",
-        None,
-        (),
-        None,
-        str(db),
-        ignore=["schema_migrations"],
-    )
+    s = settings("ncps/dbmate@45b5225/db/migrations/sqlite", None, (), None, str(db))
     report = validate(s).report
+    assert report.history is not None and report.history.store == "dbmate"
+    assert report.history.recorded_version == "20260301000000"
     assert report.status == "pending"
     assert report.effective_version == "20260301000000"
-    assert report.summary.pending == 1
+    assert report.changes == []
+    assert [(e.version, e.action) for e in report.plan if e.action != "ok"] == [
+        ("20260318053903", "apply")
+    ]
+    assert sum(e.action == "ok" for e in report.plan) == 13

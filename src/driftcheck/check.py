@@ -6,9 +6,11 @@ return; nothing here prints.
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import os
-from collections.abc import Callable, Sequence
+import sqlite3
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,12 +19,22 @@ from driftcheck import __version__, normalize
 from driftcheck.config import Config
 from driftcheck.diff import Change, diff_schemas
 from driftcheck.effective import Effective, find_effective
-from driftcheck.errors import ConfigError, DriftcheckError, MigrationError, SnapshotError
-from driftcheck.migrations.model import MigrationSet
+from driftcheck.errors import (
+    ConfigError,
+    DatabaseError,
+    DriftcheckError,
+    MigrationError,
+    SnapshotError,
+)
+from driftcheck.history import History, Store
+from driftcheck.migrations.model import Migration, MigrationSet
 from driftcheck.model import Schema, SchemaObject
+from driftcheck.plan import Plan, build_plan
 from driftcheck.replay import Baseline, ObjectKey, VersionState, replay
 from driftcheck.report.model import (
     ErrorInfo,
+    HistoryInfo,
+    HistoryVersion,
     Migrations,
     Report,
     SkippedStep,
@@ -100,6 +112,14 @@ class Expected:
     format: str
     origin: str  # "replay" | "snapshots"
     skipped: list[SkippedStep] = field(default_factory=list)
+    migration_set: MigrationSet | None = None  # None when validating from snapshots alone
+
+    @property
+    def migrations(self) -> dict[str, Migration]:
+        """The migrations by version as written (empty without the migration files)."""
+        if self.migration_set is None:
+            return {}
+        return {m.version: m for m in self.migration_set.migrations}
 
     @property
     def latest(self) -> str | None:
@@ -201,11 +221,11 @@ def expected_schemas(s: Settings) -> Expected:
         try:
             if not snapshots.staleness(snap, mset, baseline):
                 _, states = snapshots.load(snap)
-                return Expected(states, mset.source, mset.format, "snapshots", _skipped(mset))
+                return Expected(states, mset.source, mset.format, "snapshots", _skipped(mset), mset)
         except SnapshotError:
             pass  # unusable snapshots are no reason not to check: replay instead
     states = replay(mset.migrations, functions=s.functions, baseline=baseline, progress=s.progress)
-    return Expected(states, mset.source, mset.format, "replay", _skipped(mset))
+    return Expected(states, mset.source, mset.format, "replay", _skipped(mset), mset)
 
 
 def read_database(path: str, s: Settings) -> Schema:
@@ -220,7 +240,7 @@ def read_database(path: str, s: Settings) -> Schema:
 # Ignoring objects
 
 
-def _ignored(obj: SchemaObject, patterns: Sequence[str], tables: set[str]) -> bool:
+def _ignored(obj: SchemaObject, patterns: Sequence[str], tables: Collection[str]) -> bool:
     table = getattr(obj, "table", None)
     if table is not None and normalize.fold(table) in tables:
         return True  # objects on an ignored table go with it
@@ -235,8 +255,11 @@ def _ignored(obj: SchemaObject, patterns: Sequence[str], tables: set[str]) -> bo
     return False
 
 
-def ignore_objects(objects: Sequence[SchemaObject], patterns: Sequence[str]) -> list[SchemaObject]:
-    if not patterns:
+def ignore_objects(
+    objects: Sequence[SchemaObject], patterns: Sequence[str], tables: Collection[str] = ()
+) -> list[SchemaObject]:
+    """Objects not ignored; `tables` (folded names) are left out with what is on them."""
+    if not patterns and not tables:
         return list(objects)
     for pattern in patterns:
         kind, sep, _ = pattern.partition(":")
@@ -246,18 +269,25 @@ def ignore_objects(objects: Sequence[SchemaObject], patterns: Sequence[str]) -> 
                 hint="use table:, index:, view: or trigger: before the name pattern, or no prefix",
                 code="config_value",
             )
-    tables = {
+    ignored = {
         normalize.fold(o.name)
         for o in objects
-        if o.kind == "table" and _ignored(o, patterns, set())
+        if o.kind == "table" and (normalize.fold(o.name) in tables or _ignored(o, patterns, ()))
     }
-    return [o for o in objects if not _ignored(o, patterns, tables)]
+    return [
+        o
+        for o in objects
+        if not (o.kind == "table" and normalize.fold(o.name) in ignored)
+        and not _ignored(o, patterns, ignored)
+    ]
 
 
-def _filter_state(state: VersionState, patterns: Sequence[str]) -> VersionState:
+def _filter_state(
+    state: VersionState, patterns: Sequence[str], tables: Collection[str]
+) -> VersionState:
     keep = {
         (o.kind, normalize.fold(o.name))
-        for o in ignore_objects(list(state.objects.values()), patterns)
+        for o in ignore_objects(list(state.objects.values()), patterns, tables)
     }
     objects: dict[ObjectKey, SchemaObject] = {k: o for k, o in state.objects.items() if k in keep}
     return VersionState(
@@ -267,18 +297,32 @@ def _filter_state(state: VersionState, patterns: Sequence[str]) -> VersionState:
         objects,
         {k: state.hashes[k] for k in objects},
         state.changed & keep,
-        state.removed,
+        {k for k in state.removed if k in keep or not _dropped(k, patterns, tables)},
     )
 
 
+def _dropped(key: ObjectKey, patterns: Sequence[str], tables: Collection[str]) -> bool:
+    """Whether a removed object would have been ignored (its model is gone)."""
+    if key[0] == "table" and key[1] in tables:
+        return True
+    for pattern in patterns:
+        kind, sep, glob = pattern.partition(":")
+        if not sep:
+            kind, glob = "", pattern
+        if (not kind or kind == key[0]) and fnmatch.fnmatchcase(key[1], normalize.fold(glob)):
+            return True
+    return False
+
+
 def apply_ignore(
-    expected: Expected, actual: Schema, patterns: Sequence[str]
+    expected: Expected, actual: Schema, patterns: Sequence[str], tables: Collection[str] = ()
 ) -> tuple[Expected, Schema]:
-    if not patterns:
+    """Leave out ignored objects, and `tables` (folded: history tables), on both sides."""
+    if not patterns and not tables:
         return expected, actual
-    states = [_filter_state(st, patterns) for st in expected.states]
-    filtered = Expected(states, expected.source, expected.format, expected.origin, expected.skipped)
-    return filtered, Schema.of(ignore_objects(actual.objects(), patterns))
+    states = [_filter_state(st, patterns, tables) for st in expected.states]
+    filtered = dataclasses.replace(expected, states=states)
+    return filtered, Schema.of(ignore_objects(actual.objects(), patterns, tables))
 
 
 # --------------------------------------------------------------------------
@@ -298,10 +342,24 @@ def tool() -> Tool:
     return Tool(version=__version__)
 
 
-def status_of(effective: Effective, expected: Expected, changes: list[Change]) -> str:
-    if any(c.severity in ("error", "warning") for c in changes):
+def status_of(
+    effective: Effective,
+    expected: Expected,
+    changes: list[Change],
+    plan: Plan,
+    history: History | None,
+) -> str:
+    """clean | pending | drift, from the changes and the plan."""
+    severe = any(c.severity in ("error", "warning") for c in changes)
+    if severe or plan.count("flag"):
         return "drift"
-    if effective.index < len(expected.states) - 1:
+    if history is not None and history.exists:
+        # A version present but unrecorded is drift: the history tells a lie.
+        if plan.count("record"):
+            return "drift"
+        return "pending" if plan.count("apply") else "clean"
+    # No history at all: the status follows the schema alone.
+    if effective.index < len(expected.states) - 1 or plan.count("apply"):
         return "pending"
     return "clean"
 
@@ -312,29 +370,101 @@ class Validation:
     expected: Expected
     actual: Schema
     effective: Effective
+    history: History | None
+    store: Store | None
+    plan: Plan
+
+
+def read_target(
+    database: str, s: Settings, expected: Expected
+) -> tuple[Schema, Store | None, History | None, list[str]]:
+    """The database's schema and history, read over one read-only connection."""
+    from driftcheck.history import find_store
+
+    conn = open_readonly(database, s.functions)
+    try:
+        store, notes = find_store(conn, s.config.history, expected.migration_set)
+        history = store.read(conn) if store is not None else None
+        actual = Schema.of(read_objects(conn))
+    except sqlite3.Error as exc:
+        raise DatabaseError(
+            f"database {database}: cannot be read: {exc}",
+            hint="check that it is an intact SQLite database",
+            code="database_unreadable",
+        ) from None
+    finally:
+        conn.close()
+    if history is not None:
+        history.notes[:0] = notes
+    return actual, store, history, notes
+
+
+def history_info(history: History, store: Store | None, expected: Expected) -> HistoryInfo:
+    migrations = {version_key(v): m for v, m in expected.migrations.items()}
+    versions = []
+    for e in sorted(history.entries, key=lambda e: history.key(e.version)):
+        m = migrations.get(version_key(e.version))
+        checksum = (
+            store.checksum_state(e, m)
+            if store is not None and m is not None
+            else ("none" if e.checksum in (None, "") else "unknown")
+        )
+        versions.append(
+            HistoryVersion(
+                version=e.version,
+                name=e.name,
+                applied_at=e.applied_at,
+                success=e.success,
+                dirty=e.dirty,
+                how=e.how,
+                checksum=checksum,
+            )
+        )
+    return HistoryInfo(
+        store=history.store,
+        table=history.table,
+        exists=history.exists,
+        recorded_version=history.recorded_version,
+        checksum_algorithm=store.checksum_algorithm if store is not None else None,
+        pointer=history.pointer,
+        versions=versions,
+        notes=list(history.notes),
+    )
 
 
 def validate(s: Settings) -> Validation:
     database = s.require_database()
     expected = expected_schemas(s)
-    actual = read_database(database, s)
-    expected, actual = apply_ignore(expected, actual, s.config.ignore)
-    effective = find_effective(expected.states, actual)
+    actual, store, history, _ = read_target(database, s, expected)
+    internal = {normalize.fold(t) for t in (history.internal if history else ())}
+    expected, actual = apply_ignore(expected, actual, s.config.ignore, internal)
+    recorded = history.recorded_version if history is not None and history.exists else None
+    effective = find_effective(expected.states, actual, recorded=recorded)
     changes = effective.changes
-    status = status_of(effective, expected, changes)
-    pending = len(expected.states) - 1 - effective.index
-    match = "exact" if effective.exact else "closest"
+    plan = build_plan(
+        expected.states, actual, effective.index, changes, history, store, expected.migrations
+    )
+    status = status_of(effective, expected, changes, plan, history)
+    tracked = history is not None and history.exists
     report = Report(
         tool=tool(),
         generated_at=now(),
         target=Target(database=database),
         migrations=expected.info(),
+        history=history_info(history, store, expected) if history is not None else None,
         effective_version=effective.version,
         status=status,  # type: ignore[arg-type]
         changes=changes,
-        summary=summarize(changes, pending=pending, match=match),
+        plan=plan.entries,
+        summary=summarize(
+            changes,
+            pending=plan.count("apply"),
+            record=plan.count("record") if tracked else 0,
+            flags=plan.count("flag"),
+            match="exact" if effective.exact else "closest",
+        ),
     )
-    return Validation(report, expected, actual, effective)
+    return Validation(report, expected, actual, effective, history, store, plan)
 
 
 def error_report(exc: DriftcheckError, database: str | None) -> Report:

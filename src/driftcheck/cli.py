@@ -45,6 +45,20 @@ class MigrationsFormat(StrEnum):
     pattern = "pattern"
 
 
+class HistoryKind(StrEnum):
+    auto = "auto"
+    driftcheck = "driftcheck"
+    table = "table"
+    user_version = "user_version"
+    flyway = "flyway"
+    golang_migrate = "golang-migrate"
+    dbmate = "dbmate"
+    sqlx = "sqlx"
+    diesel = "diesel"
+    goose = "goose"
+    none = "none"
+
+
 class OutputFormat(StrEnum):
     text = "text"
     json = "json"
@@ -89,6 +103,14 @@ ExpectedOpt = Annotated[
         "--expected",
         metavar="DIR",
         help="Validate against snapshots in DIR alone (no migrations needed).",
+        show_default=False,
+    ),
+]
+HistoryOpt = Annotated[
+    HistoryKind | None,
+    typer.Option(
+        "--history",
+        help="Where the migration history is kept (default: auto-detect).",
         show_default=False,
     ),
 ]
@@ -158,7 +180,12 @@ def _settings(config: str | None, **kwargs: Any) -> Any:
     fmt = kwargs.get("migrations_format")
     if isinstance(fmt, MigrationsFormat):
         kwargs["migrations_format"] = fmt.value
-    return Settings.from_config(load_config(config), progress=_progress(), **kwargs)
+    history = kwargs.pop("history", None)
+    cfg = load_config(config)
+    if history is not None:
+        kwind = {"history": cfg.history.model_copy(update={"kind": history.value})}
+        cfg = cfg.model_copy(update=kwind)
+    return Settings.from_config(cfg, progress=_progress(), **kwargs)
 
 
 def _fail(
@@ -213,23 +240,21 @@ def _exit_code(status: str, fail_on_pending: bool) -> int:
 # Commands
 
 
-@app.command()
-def validate(
-    db: DbOpt = None,
-    migrations: MigrationsOpt = None,
-    migrations_format: FormatOpt = None,
-    migrations_pattern: PatternOpt = None,
-    expected: ExpectedOpt = None,
-    fmt: OutOpt = OutputFormat.text,
-    fail_on_pending: Annotated[
-        bool,
-        typer.Option(
-            "--fail-on-pending", help="Exit 1 when versions are pending, not only on drift."
-        ),
-    ] = False,
-    config: ConfigOpt = None,
+def _checked(
+    title: str,
+    *,
+    db: str | None,
+    migrations: str | None,
+    migrations_format: MigrationsFormat | None,
+    migrations_pattern: str | None,
+    expected: str | None,
+    history: HistoryKind | None,
+    fmt: OutputFormat,
+    config: str | None,
+    fail_on_pending: bool = False,
+    show_plan: bool = False,
 ) -> None:
-    """Check a database against its migrations: effective version, drift, pending versions."""
+    """validate and plan: the same check, rendered with or without the whole plan."""
 
     def body() -> int:
         from driftcheck.check import validate as run
@@ -242,16 +267,78 @@ def validate(
             migrations_pattern=migrations_pattern,
             database=db,
             expected_dir=expected,
+            history=history,
         )
         result = run(s)
         if fmt is OutputFormat.json:
             typer.echo(result.report.model_dump_json(indent=2))
         else:
             name = result.expected.states[result.effective.index].name
-            typer.echo(render_report(result.report, _style(), effective_name=name), nl=False)
+            text = render_report(
+                result.report, _style(), title=title, effective_name=name, show_plan=show_plan
+            )
+            typer.echo(text, nl=False)
         return _exit_code(result.report.status, fail_on_pending)
 
-    _guard(fmt, db, "validate", body)
+    _guard(fmt, db, title, body)
+
+
+@app.command()
+def validate(
+    db: DbOpt = None,
+    migrations: MigrationsOpt = None,
+    migrations_format: FormatOpt = None,
+    migrations_pattern: PatternOpt = None,
+    expected: ExpectedOpt = None,
+    history: HistoryOpt = None,
+    fmt: OutOpt = OutputFormat.text,
+    fail_on_pending: Annotated[
+        bool,
+        typer.Option(
+            "--fail-on-pending", help="Exit 1 when versions are pending, not only on drift."
+        ),
+    ] = False,
+    config: ConfigOpt = None,
+) -> None:
+    """Check a database against its migrations: effective version, drift, pending versions."""
+    _checked(
+        "validate",
+        db=db,
+        migrations=migrations,
+        migrations_format=migrations_format,
+        migrations_pattern=migrations_pattern,
+        expected=expected,
+        history=history,
+        fmt=fmt,
+        config=config,
+        fail_on_pending=fail_on_pending,
+    )
+
+
+@app.command()
+def plan(
+    db: DbOpt = None,
+    migrations: MigrationsOpt = None,
+    migrations_format: FormatOpt = None,
+    migrations_pattern: PatternOpt = None,
+    expected: ExpectedOpt = None,
+    history: HistoryOpt = None,
+    fmt: OutOpt = OutputFormat.text,
+    config: ConfigOpt = None,
+) -> None:
+    """One action per version: ok, record (present, unrecorded), apply (pending) or flag."""
+    _checked(
+        "plan",
+        db=db,
+        migrations=migrations,
+        migrations_format=migrations_format,
+        migrations_pattern=migrations_pattern,
+        expected=expected,
+        history=history,
+        fmt=fmt,
+        config=config,
+        show_plan=True,
+    )
 
 
 @app.command()
@@ -261,14 +348,15 @@ def status(
     migrations_format: FormatOpt = None,
     migrations_pattern: PatternOpt = None,
     expected: ExpectedOpt = None,
+    history: HistoryOpt = None,
     fmt: OutOpt = OutputFormat.text,
     config: ConfigOpt = None,
 ) -> None:
-    """Where is this database? Effective version, latest version, pending count."""
+    """Where is this database? Recorded, effective and latest version, pending count."""
 
     def body() -> int:
         from driftcheck.check import validate as run
-        from driftcheck.report.text import Style, counts
+        from driftcheck.report.text import counts
 
         s = _settings(
             config,
@@ -277,13 +365,14 @@ def status(
             migrations_pattern=migrations_pattern,
             database=db,
             expected_dir=expected,
+            history=history,
         )
         result = run(s)
         r = result.report
         if fmt is OutputFormat.json:
             typer.echo(r.model_dump_json(indent=2))
             return _exit_code(r.status, False)
-        style: Style = _style()
+        style = _style()
         m = r.migrations
         assert m is not None
         effective = r.effective_version or "none"
@@ -293,16 +382,26 @@ def status(
             effective += (
                 " (exact match)"
                 if r.summary.match == "exact"
-                else (
-                    f" (closest match, {r.summary.changes} change"
-                    f"{'' if r.summary.changes == 1 else 's'})"
-                )
+                else f" (closest match, {r.summary.changes} change"
+                f"{'' if r.summary.changes == 1 else 's'})"
             )
-        rows = [
-            ("database", str(r.target.database)),
+        rows = [("database", str(r.target.database))]
+        h = r.history
+        if h is not None and (h.exists or h.store == "user_version"):
+            where = h.table or ("PRAGMA user_version" if h.store == "user_version" else h.store)
+            rows.append(("recorded", f"{h.recorded_version or 'none'} ({h.store}: {where})"))
+        elif h is not None:
+            rows.append(("recorded", "unknown (no migration history in the database)"))
+        rows += [
             ("effective", effective),
             ("latest", m.latest_version or "none"),
             ("pending", str(r.summary.pending)),
+        ]
+        if r.summary.record:
+            rows.append(("unrecorded", str(r.summary.record)))
+        if r.summary.flags:
+            rows.append(("flagged", str(r.summary.flags)))
+        rows += [
             ("drift", counts(r.summary) if r.changes else "none"),
             (
                 "status",
@@ -317,6 +416,125 @@ def status(
         return _exit_code(r.status, False)
 
     _guard(fmt, db, "status", body)
+
+
+@app.command()
+def apply(
+    db: DbOpt = None,
+    migrations: MigrationsOpt = None,
+    migrations_format: FormatOpt = None,
+    migrations_pattern: PatternOpt = None,
+    history: HistoryOpt = None,
+    to: Annotated[
+        str | None,
+        typer.Option(
+            "--to", metavar="VERSION", help="Stop after this version.", show_default=False
+        ),
+    ] = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="Print the SQL and history rows; change nothing."),
+    ] = False,
+    backup: Annotated[
+        str | None,
+        typer.Option(
+            "--backup",
+            metavar="PATH",
+            help="Where to back the database up first (default: a timestamped file beside it).",
+            show_default=False,
+        ),
+    ] = None,
+    no_backup: Annotated[
+        bool, typer.Option("--no-backup", help="Do not back the database up first.")
+    ] = False,
+    busy_timeout: Annotated[
+        float,
+        typer.Option(
+            "--busy-timeout",
+            metavar="SECONDS",
+            help="How long to wait for another writer's lock.",
+            min=0,
+        ),
+    ] = 5.0,
+    config: ConfigOpt = None,
+) -> None:
+    """Carry the plan out: record versions that are present, apply pending ones."""
+
+    def body() -> int:
+        from driftcheck import apply as run
+        from driftcheck.check import validate as check
+        from driftcheck.errors import ConfigError
+        from driftcheck.report.text import render_report
+
+        if backup is not None and no_backup:
+            raise ConfigError(
+                "--backup and --no-backup exclude each other", hint="give one of them", code="usage"
+            )
+        s = _settings(
+            config,
+            migrations=migrations,
+            migrations_format=migrations_format,
+            migrations_pattern=migrations_pattern,
+            database=db,
+            history=history,
+        )
+        try:
+            prepared = run.prepare(s, to)
+        except run.ApplyRefused as exc:
+            typer.echo(f"driftcheck apply: refused: {exc.message}", err=True)
+            if exc.hint:
+                typer.echo(f"  hint: {exc.hint}", err=True)
+            return 1
+        database = s.require_database()
+        if not prepared.steps:
+            typer.echo(f"driftcheck apply: {database}: nothing to do")
+            return 0
+        summary = ", ".join(f"{st.action} {st.migration.version}" for st in prepared.steps)
+        if dry_run:
+            typer.echo(f"-- driftcheck apply --dry-run: {database} ({summary})")
+            typer.echo(run.describe(prepared), nl=False)
+            return 0
+        if not yes:
+            if not sys.stdin.isatty():
+                raise ConfigError(
+                    "apply asks for confirmation, and there is no terminal",
+                    hint="pass --yes to apply without asking (or --dry-run)",
+                    code="usage",
+                )
+            if not typer.confirm(f"{database}: {summary}. Go ahead?", default=False):
+                typer.echo("driftcheck apply: nothing changed")
+                return 1
+        target = None if no_backup else (Path(backup) if backup else run.backup_path(database))
+
+        def report(done: Any) -> None:
+            note = f" ({done.note})" if done.note else ""
+            ms = f" in {done.ms} ms" if done.action == "applied" else ""
+            typer.echo(f"  {done.version}: {done.action}{ms}{note}")
+
+        try:
+            outcome = run.execute(
+                prepared,
+                s,
+                backup=target,
+                busy_timeout=busy_timeout,
+                on_done=report,
+                on_backup=lambda p: typer.echo(f"driftcheck apply: backed up to {p}"),
+            )
+        except run.ApplyRefused as exc:
+            typer.echo(f"driftcheck apply: stopped: {exc.message}", err=True)
+            if exc.hint:
+                typer.echo(f"  hint: {exc.hint}", err=True)
+            return 1
+        typer.echo(
+            f"driftcheck apply: {len(outcome.done)} version"
+            f"{'' if len(outcome.done) == 1 else 's'} done"
+        )
+        after = check(s)
+        typer.echo(render_report(after.report, _style(), title="validate"), nl=False)
+        return _exit_code(after.report.status, False)
+
+    _guard(OutputFormat.text, db, "apply", body)
 
 
 @app.command()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -26,6 +26,48 @@ class ReplayConfig(_Section):
     baseline: str | None = None  # SQL file run before the first migration
 
 
+class VersionPointer(_Section):
+    """A key/value row that also holds the current version (kept in step on writes)."""
+
+    table: str
+    key_column: str = "key"
+    value_column: str = "value"
+    key: str = "schema_version"
+
+
+HistoryKind = Literal[
+    "auto",
+    "driftcheck",
+    "table",
+    "user_version",
+    "flyway",
+    "golang-migrate",
+    "dbmate",
+    "sqlx",
+    "diesel",
+    "goose",
+    "none",
+]
+HISTORY_KINDS: tuple[str, ...] = get_args(HistoryKind)
+
+
+class HistoryConfig(_Section):
+    kind: HistoryKind = "auto"
+    # For kind = "table" (an application's own table); for the tools' kinds,
+    # `table` overrides the tool's default table name.
+    table: str | None = None
+    version_column: str = "version"
+    name_column: str | None = None
+    description_column: str | None = None
+    checksum_column: str | None = None
+    applied_at_column: str | None = None
+    rollback_sql_column: str | None = None
+    # How the application computes checksums: "sha256" (hex of the up-SQL, as
+    # driftcheck does) makes mismatches errors; otherwise they are only noted.
+    checksum: Literal["sha256"] | None = None
+    version_pointer: VersionPointer | None = None
+
+
 class Config(_Section):
     migrations: str | None = None
     migrations_format: str = "auto"
@@ -34,6 +76,7 @@ class Config(_Section):
     expected_schemas: str | None = None
     ignore: tuple[str, ...] = ()
     replay: ReplayConfig = Field(default_factory=ReplayConfig)
+    history: HistoryConfig = Field(default_factory=HistoryConfig)
     # Where the configuration came from, for messages ("" when none was found).
     source: str = Field(default="", exclude=True)
 
@@ -93,7 +136,12 @@ def _build(table: dict[str, Any], p: Path) -> Config:
         key = ".".join(str(x) for x in err["loc"])
         if err["type"] == "extra_forbidden":
             section = err["loc"][:-1]
-            model: type[BaseModel] = ReplayConfig if section == ("replay",) else Config
+            sections: dict[tuple[str, ...], type[BaseModel]] = {
+                ("replay",): ReplayConfig,
+                ("history",): HistoryConfig,
+                ("history", "version_pointer"): VersionPointer,
+            }
+            model = sections.get(tuple(str(x) for x in section), Config)
             known = ", ".join(k for k in model.model_fields if k != "source")
             raise ConfigError(
                 f"{where}: unknown key {key!r}", hint=f"known keys here: {known}", code="config_key"

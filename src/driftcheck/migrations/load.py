@@ -157,6 +157,7 @@ class _Tree:
             )
         self.files, self.dirs = self.listdir("")
         self._texts: dict[str, str] = {}
+        self._sha384: dict[str, str] = {}
 
     def listdir(self, rel: str) -> tuple[list[str], list[str]]:
         """Sorted non-hidden (files, directories) of `rel` ("" = the root)."""
@@ -202,7 +203,13 @@ class _Tree:
                     hint="check that the file exists and is readable",
                 ) from None
             text = self._texts[rel] = decode(data, rel)
+            self._sha384[rel] = hashlib.sha384(data).hexdigest()
         return text
+
+    def sha384(self, rel: str) -> str:
+        """SHA-384 of the file's bytes as stored (sqlx's checksum)."""
+        self.read(rel)
+        return self._sha384[rel]
 
 
 # --- planning: which files are which migrations ---------------------------------------
@@ -540,4 +547,5 @@ def _migration(fmt: str, tree: _Tree, unit: _Unit) -> Migration:
         checksum=checksum(sql),
         rollback_sql=rollback,
         no_transaction=no_tx,
+        file_sha384=tree.sha384(unit.files[0]) if len(unit.files) == 1 else None,
     )

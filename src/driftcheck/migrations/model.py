@@ -28,6 +28,7 @@ class Migration(_Frozen):
     description: str | None = None
     rollback_sql: str | None = None  # down-SQL when the source has it
     no_transaction: bool = False  # goose "-- +goose NO TRANSACTION"
+    file_sha384: str | None = None  # hex SHA-384 of the up file's bytes (what sqlx records)
 
     @property
     def label(self) -> str:

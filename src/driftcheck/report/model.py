@@ -53,12 +53,86 @@ class Migrations(_Model):
     )
 
 
+class Evidence(_Model):
+    """One object a version creates, changes or drops, and what the database has of it."""
+
+    object_type: str = Field(
+        description="table, index, view or trigger (column, check, "
+        "foreign_key too for unattributed drift)"
+    )
+    name: str
+    table: str | None = None
+    effect: Literal["creates", "changes", "drops", "drift"]
+    present: bool | None = Field(
+        description="true: the database has this version's form of the object; false: it "
+        "has the earlier form; null: neither (changed some other way)"
+    )
+    message: str
+
+
+Action = Literal["ok", "record", "apply", "flag"]
+
+FLAG_CODES = (
+    "partial",
+    "recorded_but_absent",
+    "checksum_mismatch",
+    "failed",
+    "dirty",
+    "unknown_version",
+    "out_of_order",
+    "conflict",
+    "unattributed",
+)
+
+
+class PlanEntry(_Model):
+    version: str | None = Field(description="null for unattributed drift")
+    name: str | None = None
+    action: Action
+    code: str = Field(
+        description="ok | reformatted (ok) | unrecorded (record) | pending "
+        "(apply) | " + " | ".join(FLAG_CODES) + " (flag)"
+    )
+    reason: str
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class HistoryVersion(_Model):
+    version: str
+    name: str | None = None
+    applied_at: str | None = None
+    success: bool = True
+    dirty: bool = False
+    how: str | None = None
+    checksum: Literal["match", "mismatch", "unknown", "none"] = Field(
+        default="none",
+        description="the recorded checksum against the migration file now: "
+        "unknown when the store's algorithm is not known",
+    )
+
+
+class HistoryInfo(_Model):
+    store: str = Field(
+        description="driftcheck | table | user_version | flyway | "
+        "golang-migrate | dbmate | sqlx | diesel | goose"
+    )
+    table: str | None
+    exists: bool = Field(description="false: the store is not there yet (apply creates it)")
+    recorded_version: str | None
+    checksum_algorithm: str | None = None
+    pointer: str | None = Field(default=None, description="the version pointer's value")
+    versions: list[HistoryVersion] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+
+
 class Summary(_Model):
     errors: int = 0
     warnings: int = 0
     info: int = 0
     changes: int = 0
-    pending: int = Field(default=0, description="versions after the effective version")
+    pending: int = Field(default=0, description="versions to apply")
+    record: int = Field(default=0, description="versions present but not recorded")
+    flags: int = Field(default=0, description="plan entries a person must decide")
     match: Literal["exact", "closest", "none"] = Field(
         default="none",
         description="exact: the database equals the effective version's schema; "
@@ -78,11 +152,11 @@ class Report(_Model):
     generated_at: str = Field(description="ISO-8601 UTC")
     target: Target
     migrations: Migrations | None = None
-    history: dict[str, Any] | None = None
+    history: HistoryInfo | None = None
     effective_version: str | None = None
     status: Status
     changes: list[Change] = Field(default_factory=list)
-    plan: list[dict[str, Any]] = Field(default_factory=list)
+    plan: list[PlanEntry] = Field(default_factory=list)
     summary: Summary = Summary()
     error: ErrorInfo | None = None
 

@@ -11,11 +11,12 @@ from typing import Any
 
 from driftcheck.diff import Change
 from driftcheck.normalize import fold
-from driftcheck.report.model import DiffReport, Report, Summary
+from driftcheck.report.model import DiffReport, PlanEntry, Report, Summary
 
 _SYMBOL = {"missing": "-", "unexpected": "+", "changed": "~"}
 _SEVERITY_COLOUR = {"error": "red", "warning": "yellow", "info": "cyan"}
 _STATUS_COLOUR = {"clean": "green", "pending": "yellow", "drift": "red", "error": "red"}
+_ACTION_COLOUR = {"ok": "green", "record": "yellow", "apply": "cyan", "flag": "red"}
 
 
 class Style:
@@ -60,7 +61,12 @@ def _value(v: Any) -> str:
 
 
 def render_report(
-    report: Report, style: Style, *, title: str = "validate", effective_name: str = ""
+    report: Report,
+    style: Style,
+    *,
+    title: str = "validate",
+    effective_name: str = "",
+    show_plan: bool = False,
 ) -> str:
     lines = [style(f"driftcheck {title}: {report.target.database}", bold=True)]
     if report.error is not None:
@@ -93,6 +99,24 @@ def render_report(
     rows.append(("effective", effective))
     if s.pending:
         rows.append(("pending", _plural(s.pending, "version")))
+    h = report.history
+    if h is not None:
+        where = h.table or ("PRAGMA user_version" if h.store == "user_version" else h.store)
+        if h.exists or h.store == "user_version":
+            recorded = (
+                f"recorded {h.recorded_version}" if h.recorded_version else "nothing recorded"
+            )
+            rows.append(("history", f"{h.store} ({where}), {recorded}"))
+        else:
+            rows.append(("history", f"none yet (apply would create {h.table or h.store})"))
+        for note in h.notes:
+            rows.append(("note", note))
+    if report.plan and any(e.action != "ok" for e in report.plan):
+        parts = [f"{n} to {a}" for a, n in (("record", s.record), ("apply", s.pending)) if n]
+        if s.flags:
+            parts.append(f"{s.flags} flagged")
+        if parts:
+            rows.append(("plan", ", ".join(parts)))
     status = style(report.status.upper(), _STATUS_COLOUR[report.status], bold=True)
     rows.append(("status", f"{status}: {counts(s)}"))
     width = max(len(k) for k, _ in rows)
@@ -100,7 +124,59 @@ def render_report(
     if report.changes:
         lines.append("")
         lines += changes_block(report.changes, style)
+    if show_plan and report.plan:
+        lines.append("")
+        lines += plan_block(report.plan, style)
+    elif report.plan and any(e.action == "flag" for e in report.plan):
+        lines.append("")
+        lines += plan_block(
+            [e for e in report.plan if e.action == "flag"],
+            style,
+            title="flagged (run `driftcheck plan` for the whole plan)",
+        )
     return "\n".join(lines) + "\n"
+
+
+def plan_block(entries: list[PlanEntry], style: Style, title: str = "plan") -> list[str]:
+    """One line per version; a run of plain `ok` versions is folded into one line."""
+    lines = [style(title, bold=True)]
+    width = max([len(e.version or "-") for e in entries] + [4])
+    rows: list[tuple[str, str, str]] = []
+    run: list[PlanEntry] = []
+
+    def flush() -> None:
+        if not run:
+            return
+        if len(run) == 1:
+            rows.append((run[0].version or "-", "ok", f"{run[0].name}: {run[0].reason}"))
+        else:
+            rows.append(
+                (
+                    f"{run[0].version}..{run[-1].version}",
+                    "ok",
+                    f"{len(run)} versions recorded and present",
+                )
+            )
+        run.clear()
+
+    for e in entries:
+        if e.action == "ok" and e.code == "ok":
+            run.append(e)
+            continue
+        flush()
+        label = f"{e.name}: " if e.name else ""
+        code = f"[{e.code}] " if e.action == "flag" or e.code == "reformatted" else ""
+        rows.append((e.version or "-", e.action, f"{label}{code}{e.reason}"))
+        if e.action == "flag":
+            rows += [("", "", f"  {ev.message}") for ev in e.evidence[:8]]
+            if len(e.evidence) > 8:
+                rows.append(("", "", f"  ... and {len(e.evidence) - 8} more"))
+    flush()
+    width = max([width] + [len(v) for v, _, _ in rows])
+    for version, action, text in rows:
+        act = style(f"{action:<6}", _ACTION_COLOUR.get(action)) if action else " " * 6
+        lines.append(f"  {version:<{width}}  {act}  {text}")
+    return lines
 
 
 def render_diff(report: DiffReport, style: Style) -> str:

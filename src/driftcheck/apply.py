@@ -1,0 +1,420 @@
+"""Carry a reconciliation plan out: record and apply versions, safely.
+
+- Refuses while the plan has a flag: a person must decide those.
+- Backs the database up first with SQLite's online backup API, and checks the
+  copy before anything changes.
+- Each version runs in its own transaction (`BEGIN IMMEDIATE`, so writers
+  queue on the busy timeout) together with its history row. Inside it the
+  history is read again, so a version another run applied meanwhile is
+  skipped: two runs at once never apply a version twice.
+- Transaction control in a migration (BEGIN/COMMIT) is left to the
+  transaction around the version; foreign keys are off while a version runs
+  (SQLite's 12-step table rebuild needs that) and `PRAGMA foreign_key_check`
+  must be clean before it commits.
+- After a version's statements, the objects it changes must equal that
+  version's expected schema and nothing else may have changed; otherwise the
+  version is rolled back and apply stops.
+- A failure rolls the version back completely; earlier versions stay
+  committed. Killing the process at any moment leaves whole versions only.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from driftcheck import normalize
+from driftcheck.check import Settings, Validation, ignore_objects, validate
+from driftcheck.errors import DatabaseError, DriftcheckError
+from driftcheck.history import History, Store
+from driftcheck.history.base import Write
+from driftcheck.migrations.model import Migration, Statement
+from driftcheck.model import canonical_hash
+from driftcheck.plan import Segments, footprint, segments_of
+from driftcheck.replay import ObjectKey, VersionState, object_key
+from driftcheck.report.model import PlanEntry
+from driftcheck.sqlite.connect import check_database_file, register_functions
+from driftcheck.sqlite.introspect import read_objects
+from driftcheck.versions import version_key
+
+_LEADING = re.compile(r"(?:\s+|--[^\n]*(?:\n|$)|/\*.*?(?:\*/|$))*", re.DOTALL)
+_WORDS = re.compile(r"[A-Za-z_]+")
+
+
+class ApplyError(DriftcheckError):
+    """A version that failed; it was rolled back (exit 2)."""
+
+    code = "apply_failed"
+
+
+class ApplyRefused(DriftcheckError):
+    """The plan or a verification says a person must decide (exit 1)."""
+
+    code = "apply_refused"
+
+
+@dataclass
+class Step:
+    entry: PlanEntry
+    migration: Migration
+    index: int  # into the expected states
+
+    @property
+    def action(self) -> str:
+        return self.entry.action
+
+
+@dataclass
+class Prepared:
+    validation: Validation
+    steps: list[Step]
+    store: Store
+
+
+@dataclass
+class Done:
+    version: str
+    action: str  # "applied" | "recorded" | "skipped"
+    ms: int = 0
+    note: str = ""
+
+
+@dataclass
+class Outcome:
+    done: list[Done] = field(default_factory=list)
+    backup: Path | None = None
+
+
+def control_words(sql: str) -> list[str]:
+    """The first two words of a statement, upper-cased, after leading comments."""
+    rest = sql[_LEADING.match(sql).end() :]  # type: ignore[union-attr]
+    return [w.upper() for w in _WORDS.findall(rest[:64])[:2]]
+
+
+def _skipped_statement(sql: str) -> str | None:
+    """Why a statement does not run inside the version's transaction, or None."""
+    words = control_words(sql)
+    if not words:
+        return None
+    if words[0] in ("BEGIN", "COMMIT", "END") or (
+        words[0] == "ROLLBACK" and (len(words) == 1 or words[1] == "TRANSACTION")
+    ):
+        return "transaction control (the version runs in driftcheck's transaction)"
+    if words[0] == "VACUUM":
+        return "VACUUM cannot run inside a transaction (run it yourself afterwards)"
+    if words[0] == "PRAGMA" and len(words) > 1 and words[1] == "FOREIGN_KEYS":
+        return (
+            "PRAGMA foreign_keys (keys are off while a version runs and checked with "
+            "foreign_key_check before it commits)"
+        )
+    return None
+
+
+def prepare(s: Settings, to: str | None) -> Prepared:
+    """The plan and the steps apply would carry out; refuses when the plan has a flag."""
+    v = validate(s)
+    if v.expected.migration_set is None:
+        raise DriftcheckError(
+            "apply needs the migrations, not only expected schemas",
+            hint="pass --migrations DIR",
+            code="usage",
+        )
+    if v.store is None:
+        raise DriftcheckError(
+            "apply needs a history store to record versions in",
+            hint="choose one with --history (not none)",
+            code="usage",
+        )
+    flags = [e for e in v.report.plan if e.action == "flag"]
+    if flags:
+        lines = "\n".join(f"  {e.version or '-'} {e.code}: {e.reason}" for e in flags)
+        raise ApplyRefused(
+            f"the plan has {len(flags)} flag{'s' if len(flags) != 1 else ''}: a person must "
+            f"decide before apply\n{lines}",
+            hint="run `driftcheck plan` for the evidence; fix the database or the "
+            "migrations (or ignore hand-made objects in driftcheck.toml), then apply",
+        )
+    migrations = v.expected.migrations
+    limit = None
+    if to is not None:
+        found = [
+            m.version for m in migrations.values() if version_key(m.version) == version_key(to)
+        ]
+        if not found:
+            raise DriftcheckError(
+                f"--to {to}: no such version among the migrations",
+                hint=f"the latest version is {v.expected.latest}",
+                code="unknown_version",
+            )
+        limit = version_key(found[0])
+    steps = []
+    for index, st in enumerate(v.expected.states):
+        if index == 0 or st.version is None:
+            continue
+        entry = next(e for e in v.report.plan if e.version == st.version)
+        if entry.action not in ("record", "apply"):
+            continue
+        if limit is not None and version_key(st.version) > limit:
+            break
+        steps.append(Step(entry, migrations[st.version], index))
+    return Prepared(v, steps, v.store)
+
+
+def describe(p: Prepared) -> str:
+    """What --dry-run prints: the SQL each version runs and the history rows it writes."""
+    out: list[str] = []
+    history = p.validation.history
+    assert history is not None
+    if not history.exists and p.steps:
+        out.append(f"-- create the history store ({p.store.kind})")
+        out += [_inline(w) + ";" for w in p.store.create()]
+        out.append("")
+    for step in p.steps:
+        m = step.migration
+        out.append(f"-- {m.version} {m.name}: {step.action}")
+        if step.action == "apply":
+            for stmt in m.statements:
+                why = _skipped_statement(stmt.sql)
+                text = stmt.sql.rstrip().rstrip(";")
+                out.append(f"-- skipped, {why}: {text}" if why else text + ";")
+        how = "applied" if step.action == "apply" else "recorded"
+        out += [_inline(w) + ";" for w in p.store.record(m, how, 0, history)]
+        out.append("")
+    return "\n".join(out)
+
+
+def _inline(w: Write) -> str:
+    """A statement with its parameters shown in place (for display only)."""
+    sql, params = w
+    values = iter(params)
+
+    def lit(_: re.Match[str]) -> str:
+        v = next(values)
+        if v is None:
+            return "NULL"
+        if isinstance(v, bytes):
+            return f"X'{v.hex()}'"
+        if isinstance(v, int | float):
+            return str(v)
+        return "'" + str(v).replace("'", "''") + "'"
+
+    return re.sub(r"\?", lit, sql)
+
+
+def backup_path(database: str) -> Path:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    p = Path(database)
+    return p.with_name(f"{p.name}.{stamp}.bak")
+
+
+def take_backup(database: str, target: Path) -> Path:
+    """Copy the database with the online backup API and check the copy."""
+    if target.exists():
+        raise DriftcheckError(
+            f"backup {target}: exists already",
+            hint="choose another --backup path",
+            code="backup_failed",
+        )
+    try:
+        src = sqlite3.connect(Path(database).resolve().as_uri() + "?mode=ro", uri=True)
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst)
+            ok = dst.execute("PRAGMA integrity_check").fetchone()[0]
+        finally:
+            dst.close()
+            src.close()
+    except (sqlite3.Error, OSError) as exc:
+        target.unlink(missing_ok=True)
+        raise DriftcheckError(
+            f"backup to {target} failed: {exc}",
+            hint="nothing was changed; check the disk space and permissions, "
+            "or choose another --backup path",
+            code="backup_failed",
+        ) from None
+    if ok != "ok":
+        raise DriftcheckError(
+            f"backup {target} fails its integrity check: {ok}",
+            hint="nothing was changed; the database itself may be damaged (PRAGMA integrity_check)",
+            code="backup_failed",
+        )
+    return target
+
+
+def _hashes(conn: sqlite3.Connection, s: Settings, internal: set[str]) -> dict[ObjectKey, str]:
+    objects = ignore_objects(read_objects(conn), s.config.ignore, internal)
+    return {object_key(o): canonical_hash(o) for o in objects}
+
+
+def execute(
+    p: Prepared,
+    s: Settings,
+    *,
+    backup: Path | None,
+    busy_timeout: float,
+    on_done: Callable[[Done], None] | None = None,
+    on_backup: Callable[[Path], None] | None = None,
+) -> Outcome:
+    """Carry the prepared steps out (the caller has asked for confirmation)."""
+    database = s.require_database()
+    outcome = Outcome()
+    if not p.steps:
+        return outcome  # nothing to do: not even opened for writing
+    if backup is not None:
+        outcome.backup = take_backup(database, backup)
+        if on_backup is not None:
+            on_backup(outcome.backup)
+    check_database_file(database)
+    try:
+        conn = sqlite3.connect(database, isolation_level=None, timeout=busy_timeout)
+        conn.execute("PRAGMA foreign_keys = OFF")
+    except sqlite3.Error as exc:
+        raise DatabaseError(
+            f"database {database}: cannot be opened for writing: {exc}",
+            hint="check the file's permissions",
+            code="database_unwritable",
+        ) from None
+    register_functions(conn, s.functions)
+    history0 = p.validation.history
+    assert history0 is not None
+    internal = {normalize.fold(t) for t in history0.internal}
+    states = p.validation.expected.states
+    segments = segments_of(states)
+    try:
+        for step in p.steps:
+            done = _run_step(conn, p.store, step, s, states, segments, internal, database)
+            outcome.done.append(done)
+            if on_done is not None:
+                on_done(done)
+    finally:
+        conn.close()
+    return outcome
+
+
+def _begin(conn: sqlite3.Connection, database: str) -> None:
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise DatabaseError(
+                f"database {database} is locked by another process",
+                hint="another writer (perhaps another driftcheck apply) holds the lock; "
+                "retry when it is done, or raise --busy-timeout",
+                code="database_locked",
+            ) from None
+        raise
+
+
+def _run_step(
+    conn: sqlite3.Connection,
+    store: Store,
+    step: Step,
+    s: Settings,
+    states: list[VersionState],
+    segments: Segments,
+    internal: set[str],
+    database: str,
+) -> Done:
+    m = step.migration
+    _begin(conn, database)
+    try:
+        history: History = store.read(conn)
+        if history.exists and history.is_recorded(m.version):
+            conn.execute("ROLLBACK")
+            return Done(m.version, "skipped", note="recorded meanwhile by another run")
+        if not history.exists:
+            for sql, params in store.create():
+                conn.execute(sql, params)
+        started = time.monotonic()
+        how = "recorded"
+        if step.action == "apply":
+            how = "applied"
+            before = _hashes(conn, s, internal)
+            violations = set(conn.execute("PRAGMA foreign_key_check").fetchall())
+            for stmt in m.statements:
+                if _skipped_statement(stmt.sql):
+                    continue
+                _execute(conn, m, stmt)
+            _verify(conn, s, internal, before, states, segments, step)
+            _foreign_keys(conn, m, violations)
+        ms = int((time.monotonic() - started) * 1000)
+        for sql, params in store.record(m, how, ms, history):
+            conn.execute(sql, params)
+        conn.execute("COMMIT")
+        return Done(m.version, how, ms)
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+
+
+def _execute(conn: sqlite3.Connection, m: Migration, stmt: Statement) -> None:
+    try:
+        conn.execute(stmt.sql).fetchall()
+    except sqlite3.Error as exc:
+        hint = (
+            "the version was rolled back completely; earlier versions stay applied. Fix the "
+            "cause and run apply again"
+        )
+        if "constraint failed" in str(exc):
+            hint = "existing rows violate it; " + hint
+        raise ApplyError(
+            f"version {m.version} ({stmt.file}), statement {stmt.number} (line {stmt.line}): {exc}",
+            hint=hint,
+        ) from None
+
+
+def _verify(
+    conn: sqlite3.Connection,
+    s: Settings,
+    internal: set[str],
+    before: dict[ObjectKey, str],
+    states: list[VersionState],
+    segments: Segments,
+    step: Step,
+) -> None:
+    """The version must leave exactly its expected footprint, and touch nothing else."""
+    after = _hashes(conn, s, internal)
+    target = states[step.index]
+    keys = set(footprint(states, step.index, segments))
+    wrong = []
+    for key in sorted(keys):
+        want = (
+            canonical_hash(target.objects[key], target.hashes[key])
+            if key in target.objects
+            else None
+        )
+        if after.get(key) != want:
+            wrong.append(f"{key[0]} {key[1]} is not as version {step.migration.version} expects")
+    for key in sorted((set(before) | set(after)) - keys):
+        if before.get(key) != after.get(key):
+            wrong.append(
+                f"{key[0]} {key[1]} changed, but version {step.migration.version} "
+                "does not change it"
+            )
+    if wrong:
+        raise ApplyRefused(
+            f"version {step.migration.version}: the schema after it is not its expected "
+            "schema; rolled back\n" + "\n".join(f"  {w}" for w in wrong[:20]),
+            hint="the migration behaves differently on this database than in replay "
+            "(data-dependent SQL?); run `driftcheck plan` and decide by hand",
+            code="verify_failed",
+        )
+
+
+def _foreign_keys(conn: sqlite3.Connection, m: Migration, before: set[Any]) -> None:
+    """Only violations this version introduces count: older ones are not its doing."""
+    rows = [r for r in conn.execute("PRAGMA foreign_key_check") if tuple(r) not in before][:5]
+    if rows:
+        detail = "; ".join(f"{table} row {rowid} -> {parent}" for table, rowid, parent, _ in rows)
+        raise ApplyError(
+            f"version {m.version}: foreign key check failed: {detail}",
+            hint="the version was rolled back; fix the orphaned rows, then apply again",
+            code="foreign_key_check",
+        )

@@ -1,0 +1,99 @@
+"""Migration history stores: where the application records which versions ran.
+
+`find_store` picks the store (`[history] kind`, or detection by what the
+database contains); each store module reads (and, for `apply`, writes) one
+layout: driftcheck's own table, an application's table described in the
+config, `PRAGMA user_version`, and the tables of Flyway, golang-migrate,
+dbmate, sqlx, diesel and goose.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from driftcheck.config import HistoryConfig
+from driftcheck.history.base import Entry, History, Store, columns_of
+from driftcheck.history.dbmate import DbmateStore
+from driftcheck.history.diesel import DieselStore
+from driftcheck.history.flyway import FlywayStore
+from driftcheck.history.golang_migrate import GolangMigrateStore
+from driftcheck.history.goose import GooseStore
+from driftcheck.history.own import OwnStore
+from driftcheck.history.sqlx import SqlxStore
+from driftcheck.history.table import TableStore
+from driftcheck.history.user_version import UserVersionStore, numeric_version
+from driftcheck.migrations.model import MigrationSet
+from driftcheck.normalize import fold
+
+__all__ = ["Entry", "History", "Store", "STORES", "find_store"]
+
+STORES: dict[str, type[Store]] = {
+    s.kind: s
+    for s in (
+        OwnStore,
+        TableStore,
+        UserVersionStore,
+        FlywayStore,
+        GolangMigrateStore,
+        DbmateStore,
+        SqlxStore,
+        DieselStore,
+        GooseStore,
+    )
+}
+
+# Tables that identify a tool by their name alone, in the order they are tried.
+_BY_NAME: tuple[type[Store], ...] = (OwnStore, FlywayStore, SqlxStore, DieselStore, GooseStore)
+
+
+def find_store(
+    conn: sqlite3.Connection, config: HistoryConfig, migrations: MigrationSet | None
+) -> tuple[Store | None, list[str]]:
+    """The store to read (None for kind = "none"), and notes on how it was chosen."""
+    kind = config.kind
+    if kind == "none":
+        return None, []
+    if kind == "auto" and config.table:
+        kind = "table"
+    if kind != "auto":
+        return STORES[kind](config), []
+
+    tables = {
+        fold(name): name
+        for (name,) in conn.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")
+    }
+    found: list[Store] = [
+        cls(config)
+        for cls in _BY_NAME
+        if cls.default_table is not None and fold(cls.default_table) in tables
+    ]
+    if "schema_migrations" in tables:
+        # Three tools use this name; their columns tell them apart.
+        name = tables["schema_migrations"]
+        cols = set(columns_of(conn, name))
+        with_table = config.model_copy(update={"table": name})
+        if {"version", "dirty"} <= cols:
+            found.append(GolangMigrateStore(with_table))
+        elif {"version_id", "is_applied"} <= cols:
+            found.append(GooseStore(with_table))
+        elif "version" in cols:
+            found.append(DbmateStore(with_table))
+    notes = []
+    if len(found) > 1:
+        notes.append(
+            "several history tables found ("
+            + ", ".join(f"{s.kind}: {s.table}" for s in found)
+            + f"); reading {found[0].kind}'s; choose "
+            "with --history"
+        )
+    if found:
+        return found[0], notes
+    versions = [m.version for m in migrations.migrations] if migrations else []
+    user_version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    if user_version > 0 and versions and all(numeric_version(v) is not None for v in versions):
+        return UserVersionStore(config), [
+            f"no history table; PRAGMA user_version = "
+            f"{user_version} is read as the recorded version"
+        ]
+    # Nothing recorded anywhere: driftcheck's own table, which the first apply creates.
+    return OwnStore(config), []

@@ -1,0 +1,152 @@
+"""What every history store shares: the model of a history, and the store contract.
+
+A store reads the history an application (or its migration tool) keeps in the
+database, and, for `apply`, says which statements record a version the way
+that tool would. Every identifier that reaches SQL is quoted with `ident`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, ClassVar, Literal
+
+from driftcheck.config import HistoryConfig
+from driftcheck.migrations.model import Migration
+from driftcheck.normalize import fold
+from driftcheck.versions import VersionKey, version_key
+
+ChecksumState = Literal["match", "mismatch", "unknown", "none"]
+Write = tuple[str, tuple[Any, ...]]  # a statement and its parameters
+
+
+def ident(name: str) -> str:
+    """Quote an identifier for SQLite: a name is always a name, never SQL."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def now_utc() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One recorded version, as the store holds it."""
+
+    version: str
+    name: str | None = None
+    checksum: Any = None  # as stored: text, integer (Flyway) or bytes (sqlx)
+    applied_at: str | None = None
+    success: bool = True
+    dirty: bool = False
+    how: str | None = None  # driftcheck's own store: "applied" or "recorded"
+    rank: int | None = None  # order of installation, where the store keeps one
+
+
+@dataclass
+class History:
+    store: str
+    table: str | None
+    exists: bool  # False: the store's table is not there yet (the first apply creates it)
+    entries: list[Entry] = field(default_factory=list)
+    # True when one recorded version stands for every version up to it
+    # (user_version, golang-migrate, a Flyway baseline).
+    cumulative: bool = False
+    internal: tuple[str, ...] = ()  # tables that belong to the store: never compared
+    notes: list[str] = field(default_factory=list)
+    pointer: str | None = None  # the version pointer's value, when configured
+    baseline: str | None = None  # Flyway BASELINE: every version up to it counts as recorded
+    # How the store's versions compare with the migrations' (diesel drops dashes).
+    key: Callable[[str], VersionKey] = version_key
+
+    @property
+    def recorded_version(self) -> str | None:
+        versions = [e.version for e in self.entries if e.success]
+        if self.baseline is not None:
+            versions.append(self.baseline)
+        return max(versions, key=self.key) if versions else None
+
+    def entry(self, version: str) -> Entry | None:
+        key = self.key(version)
+        found = [e for e in self.entries if self.key(e.version) == key]
+        return found[-1] if found else None
+
+    def is_recorded(self, version: str) -> bool:
+        key = self.key(version)
+        e = self.entry(version)
+        if e is not None and e.success:
+            return True
+        limits = [self.baseline] if self.baseline is not None else []
+        if self.cumulative and self.recorded_version is not None:
+            limits.append(self.recorded_version)
+        return any(key <= self.key(v) for v in limits)
+
+
+class Store:
+    """A history store; subclasses describe one layout."""
+
+    kind: ClassVar[str]
+    default_table: ClassVar[str | None] = None
+    checksum_algorithm: ClassVar[str | None] = None  # shown in reports; None: not stored
+
+    def __init__(self, config: HistoryConfig) -> None:
+        self.config = config
+        self.table = config.table or self.default_table
+
+    # -- reading ----------------------------------------------------------------
+    def internal_tables(self) -> tuple[str, ...]:
+        return (self.table,) if self.table else ()
+
+    def exists(self, conn: sqlite3.Connection) -> bool:
+        return self.table is not None and table_exists(conn, self.table)
+
+    def read(self, conn: sqlite3.Connection) -> History:
+        raise NotImplementedError
+
+    def checksum_state(self, entry: Entry, m: Migration) -> ChecksumState:
+        """Does the recorded checksum match the migration as it is now?"""
+        expected = self.expected_checksum(m)
+        if entry.checksum is None or entry.checksum == "":
+            return "none"
+        if expected is None:
+            return "unknown"
+        return "match" if entry.checksum == expected else "mismatch"
+
+    def expected_checksum(self, m: Migration) -> Any:
+        """What this store records as the checksum of `m`; None when it records none."""
+        return None
+
+    # -- writing ----------------------------------------------------------------
+    def create(self) -> list[Write]:
+        """Statements that create the store when it does not exist yet."""
+        raise NotImplementedError
+
+    def record(self, m: Migration, how: str, execution_ms: int, history: History) -> list[Write]:
+        """Statements that record `m` as applied (`how`: "applied" or "recorded")."""
+        raise NotImplementedError
+
+
+def table_exists(conn: sqlite3.Connection, name: str) -> bool:
+    row = conn.execute(
+        "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ? COLLATE NOCASE", (name,)
+    ).fetchone()
+    return row is not None
+
+
+def columns_of(conn: sqlite3.Connection, table: str) -> list[str]:
+    return [fold(r[0]) for r in conn.execute("SELECT name FROM pragma_table_info(?)", (table,))]
+
+
+def sha256_hex(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def text_or_none(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bytes):
+        return value.hex()
+    return str(value)

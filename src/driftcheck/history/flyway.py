@@ -1,0 +1,106 @@
+"""Flyway's `flyway_schema_history`, read and written the way Flyway does on SQLite."""
+
+from __future__ import annotations
+
+import sqlite3
+import zlib
+
+from driftcheck.history.base import Entry, History, Store, Write, ident, text_or_none
+from driftcheck.migrations.model import Migration
+
+
+def flyway_checksum(sql: str) -> int:
+    """Flyway's checksum: CRC32 over the script's lines without their line breaks
+    (and without a BOM), as a signed 32-bit integer."""
+    crc = zlib.crc32(sql.replace("\n", "").encode())
+    return crc - (1 << 32) if crc >= 1 << 31 else crc
+
+
+class FlywayStore(Store):
+    kind = "flyway"
+    default_table = "flyway_schema_history"
+    checksum_algorithm = "Flyway CRC32 over lines"
+
+    def read(self, conn: sqlite3.Connection) -> History:
+        assert self.table is not None
+        history = History(self.kind, self.table, self.exists(conn), internal=self.internal_tables())
+        if not history.exists:
+            return history
+        repeatable = 0
+        for rank, version, description, kind, checksum, installed_on, success in conn.execute(
+            "SELECT installed_rank, version, description, type, checksum, installed_on, success "
+            f"FROM {ident(self.table)} ORDER BY installed_rank"
+        ):
+            kind = str(kind or "").upper()
+            if version is None:
+                repeatable += kind != "SCHEMA"
+                continue
+            version = str(version)
+            if kind == "BASELINE":
+                history.baseline = version
+            elif kind.startswith("UNDO"):
+                if success:  # an undone version is no longer applied
+                    history.entries = [e for e in history.entries if e.version != version]
+            elif kind != "DELETE":
+                history.entries.append(
+                    Entry(
+                        version,
+                        text_or_none(description),
+                        checksum,
+                        text_or_none(installed_on),
+                        bool(success),
+                        rank=rank,
+                    )
+                )
+        if repeatable:
+            history.notes.append(
+                f"{repeatable} repeatable (R__) row(s) in {self.table} are "
+                "not versions and are not checked"
+            )
+        return history
+
+    def expected_checksum(self, m: Migration) -> int:
+        return flyway_checksum(m.sql)
+
+    def create(self) -> list[Write]:
+        assert self.table is not None
+        t = ident(self.table)
+        return [
+            (
+                f"CREATE TABLE {t} (\n"
+                '    "installed_rank" INT NOT NULL PRIMARY KEY,\n'
+                '    "version" VARCHAR(50),\n'
+                '    "description" VARCHAR(200) NOT NULL,\n'
+                '    "type" VARCHAR(20) NOT NULL,\n'
+                '    "script" VARCHAR(1000) NOT NULL,\n'
+                '    "checksum" INT,\n'
+                '    "installed_by" VARCHAR(100) NOT NULL,\n'
+                '    "installed_on" TEXT NOT NULL\n'
+                "        DEFAULT (strftime('%Y-%m-%d %H:%M:%f','now')),\n"
+                '    "execution_time" INT NOT NULL,\n'
+                '    "success" BOOLEAN NOT NULL\n'
+                ")",
+                (),
+            ),
+            (f'CREATE INDEX {ident(self.table + "_s_idx")} ON {t} ("success")', ()),
+        ]
+
+    def record(self, m: Migration, how: str, execution_ms: int, history: History) -> list[Write]:
+        assert self.table is not None
+        t = ident(self.table)
+        # Flyway on SQLite records an empty installed_by (SQLite has no users).
+        return [
+            (
+                f"INSERT INTO {t} (installed_rank, version, description, type, script, checksum, "
+                "installed_by, execution_time, success) "
+                f"VALUES ((SELECT COALESCE(MAX(installed_rank), 0) + 1 FROM {t}), "
+                "?, ?, 'SQL', ?, ?, '', ?, 1)",
+                (
+                    m.version,
+                    m.name.replace("_", " "),
+                    m.files[0] if m.files else m.name,
+                    flyway_checksum(m.sql),
+                    execution_ms,
+                ),
+            )
+        ]

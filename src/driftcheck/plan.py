@@ -1,0 +1,358 @@
+"""Versions x history x live schema -> one action per version, with its reason.
+
+Each version's footprint is the set of objects whose canonical form differs
+between the expected schemas before and after it. For every object in a
+footprint, the database either has that version's form of it (or a later
+one), an earlier form, or neither. From those verdicts and the history:
+
+- ok      recorded, and its changes are present
+- record  present, but the history does not know it
+- apply   absent and unrecorded: pending
+- flag    a person must decide: partial, recorded_but_absent, checksum_mismatch,
+          failed, dirty, unknown_version, out_of_order, conflict; and changes
+          no version explains (unattributed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from driftcheck.diff import Change
+from driftcheck.history import History, Store
+from driftcheck.migrations.model import Migration
+from driftcheck.model import Schema, canonical_hash
+from driftcheck.normalize import fold
+from driftcheck.replay import ObjectKey, VersionState, object_key
+from driftcheck.report.model import Evidence, PlanEntry
+from driftcheck.versions import version_key
+
+Verdict = Literal["yes", "no", "neither"]
+_SEVERE = ("error", "warning")
+
+
+@dataclass(frozen=True)
+class Plan:
+    entries: list[PlanEntry]
+    attributed: set[ObjectKey]  # objects whose differences a version explains
+
+    def count(self, action: str) -> int:
+        return sum(1 for e in self.entries if e.action == action)
+
+
+Segments = dict[ObjectKey, list[tuple[int, str | None]]]
+
+
+def segments_of(states: Sequence[VersionState]) -> Segments:
+    """For every object some version touches: (first state index, canonical form) runs."""
+    out: dict[ObjectKey, list[tuple[int, str | None]]] = {}
+    first = states[0].canonical_hashes()
+    for j in range(1, len(states)):
+        st = states[j]
+        for key in st.changed | st.removed:
+            runs = out.get(key)
+            if runs is None:
+                runs = out[key] = [(0, first.get(key))]
+            form = canonical_hash(st.objects[key], st.hashes[key]) if key in st.objects else None
+            if runs[-1][1] != form:
+                runs.append((j, form))
+    return out
+
+
+def footprint(
+    states: Sequence[VersionState], i: int, segments: dict[ObjectKey, list[tuple[int, str | None]]]
+) -> list[ObjectKey]:
+    """Objects version i really changes (not just their stored text)."""
+    keys = []
+    for key in sorted(states[i].changed | states[i].removed):
+        runs = segments.get(key, [])
+        if any(start == i for start, _ in runs):
+            keys.append(key)
+    return keys
+
+
+def _verdict(
+    runs: list[tuple[int, str | None]], i: int, actual: str | None, last: int, effective: int
+) -> Verdict:
+    """Does the database hold version i's form of the object (or a later one)?"""
+    yes = no = False
+    for n, (start, form) in enumerate(runs):
+        end = runs[n + 1][0] - 1 if n + 1 < len(runs) else last
+        if form != actual:
+            continue
+        yes = yes or end >= i
+        no = no or start < i
+    if yes and no:  # the same form before and after (e.g. created, later dropped)
+        return "yes" if effective >= i else "no"
+    return "yes" if yes else "no" if no else "neither"
+
+
+def _effect(before: str | None, after: str | None) -> Literal["creates", "changes", "drops"]:
+    return "creates" if before is None else "drops" if after is None else "changes"
+
+
+def _evidence(
+    states: Sequence[VersionState],
+    i: int,
+    key: ObjectKey,
+    runs: list[tuple[int, str | None]],
+    verdict: Verdict,
+) -> Evidence:
+    before = next(form for start, form in reversed(runs) if start < i)
+    after = next(form for start, form in runs if start == i)
+    obj = states[i].objects.get(key) or states[i - 1].objects.get(key)
+    name = obj.name if obj is not None else key[1]
+    table = getattr(obj, "table", None) if obj is not None else None
+    effect = _effect(before, after)
+    where = f" on {table}" if table and key[0] != "table" else ""
+    has = {
+        "yes": "the database has it",
+        "no": "the database does not have it",
+        "neither": "the database has it in another form",
+    }[verdict]
+    if effect == "drops":
+        has = {
+            "yes": "it is gone from the database",
+            "no": "the database still has it",
+            "neither": "the database has it in another form",
+        }[verdict]
+    return Evidence(
+        object_type=key[0],
+        name=name,
+        table=table,
+        effect=effect,
+        present={"yes": True, "no": False, "neither": None}[verdict],
+        message=f"{effect} {key[0]} {name}{where}: {has}",
+    )
+
+
+def change_object(c: Change) -> ObjectKey:
+    """The schema object a change belongs to."""
+    if c.object_type in ("table", "column", "check", "foreign_key"):
+        return ("table", fold(c.table or c.name))
+    if c.object_type == "index" and c.table and c.path.startswith(f"{c.table}."):
+        return ("table", fold(c.table))  # a UNIQUE constraint lives in its table
+    return (c.object_type, fold(c.name))
+
+
+def build_plan(
+    states: Sequence[VersionState],
+    actual: Schema,
+    effective: int,
+    changes: list[Change],
+    history: History | None,
+    store: Store | None,
+    migrations: dict[str, Migration],
+) -> Plan:
+    """One entry per version (and per unknown recorded version), plus unattributed drift."""
+    current = {object_key(o): canonical_hash(o) for o in actual.objects()}
+    segments = segments_of(states)
+    last = len(states) - 1
+    recorded_store = history is not None and history.exists
+    entries: list[tuple[tuple[Any, ...], PlanEntry]] = []
+    status: dict[int, str] = {}  # state index -> present | absent | partial | conflict
+    attributed: set[ObjectKey] = set()
+
+    for i in range(1, len(states)):
+        st = states[i]
+        version = st.version or ""
+        keys = footprint(states, i, segments)
+        verdicts = {k: _verdict(segments[k], i, current.get(k), last, effective) for k in keys}
+        evidence = [_evidence(states, i, k, segments[k], v) for k, v in verdicts.items()]
+        for k, v in verdicts.items():
+            if (v == "yes" and i > effective) or (v != "yes" and i <= effective):
+                attributed.add(k)
+        values = set(verdicts.values())
+        if not keys:
+            state = "present" if i <= effective else "absent"
+        elif "neither" in values:
+            state = "conflict"
+        elif values == {"yes"}:
+            state = "present"
+        elif values == {"no"}:
+            state = "absent"
+        else:
+            state = "partial"
+        status[i] = state
+        entry = history.entry(version) if history is not None else None
+        recorded = recorded_store and history is not None and history.is_recorded(version)
+        m = migrations.get(version)
+        action, code, reason = _decide(
+            state, keys, verdicts, recorded, entry, store, m, history if recorded_store else None
+        )
+        entries.append(
+            (
+                (version_key(version), 0),
+                PlanEntry(
+                    version=version,
+                    name=st.name,
+                    action=action,
+                    code=code,
+                    reason=reason,
+                    evidence=evidence,
+                ),
+            )
+        )
+
+    # An absent version below a present one would run out of order.
+    present_after = [i for i, s in status.items() if s == "present"]
+    for n, (sort, e) in enumerate(entries):
+        i = n + 1
+        if e.action == "apply" and any(j > i for j in present_after):
+            later = next(states[j].version for j in sorted(present_after) if j > i)
+            entries[n] = (
+                sort,
+                e.model_copy(
+                    update={
+                        "action": "flag",
+                        "code": "out_of_order",
+                        "reason": f"absent while the later version {later} is present: applying it "
+                        "now would run it out of order",
+                    }
+                ),
+            )
+
+    if history is not None and history.exists:
+        known = {history.key(st.version) for st in states[1:] if st.version}
+        for h in history.entries:
+            if history.key(h.version) not in known:
+                entries.append(
+                    (
+                        (history.key(h.version), 1),
+                        PlanEntry(
+                            version=h.version,
+                            name=h.name,
+                            action="flag",
+                            code="unknown_version",
+                            reason=f"recorded in {_store_label(history)} but not among the "
+                            "migrations (deleted or renamed file, or a newer release's version)",
+                        ),
+                    )
+                )
+
+    unexplained = [
+        c for c in changes if c.severity in _SEVERE and change_object(c) not in attributed
+    ]
+    result = [e for _, e in sorted(entries, key=lambda x: x[0])]
+    if unexplained:
+        result.append(
+            PlanEntry(
+                version=None,
+                name=None,
+                action="flag",
+                code="unattributed",
+                reason=f"{len(unexplained)} change{'s' if len(unexplained) != 1 else ''} in the "
+                "database that no version explains (made by hand?)",
+                evidence=[
+                    Evidence(
+                        object_type=c.object_type,
+                        name=c.name,
+                        table=c.table,
+                        effect="drift",
+                        present=None,
+                        message=c.message,
+                    )
+                    for c in unexplained
+                ],
+            )
+        )
+    return Plan(result, attributed)
+
+
+def _store_label(history: History) -> str:
+    return history.table or (
+        "PRAGMA user_version" if history.store == "user_version" else history.store
+    )
+
+
+def _describe(keys: list[ObjectKey], verdicts: dict[ObjectKey, Verdict], which: Verdict) -> str:
+    names = [f"{k[0]} {k[1]}" for k in keys if verdicts[k] == which]
+    shown = ", ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
+    return shown
+
+
+def _decide(
+    state: str,
+    keys: list[ObjectKey],
+    verdicts: dict[ObjectKey, Verdict],
+    recorded: bool,
+    entry: object,
+    store: Store | None,
+    m: Migration | None,
+    history: History | None,
+) -> tuple[Literal["ok", "record", "apply", "flag"], str, str]:
+    from driftcheck.history.base import Entry
+
+    e = entry if isinstance(entry, Entry) else None
+    where = _store_label(history) if history is not None else "the history"
+    if e is not None and history is not None and not e.success:
+        code = "dirty" if e.dirty else "failed"
+        return (
+            "flag",
+            code,
+            f"{where} marks this version as "
+            f"{'dirty (it stopped halfway)' if e.dirty else 'failed'}",
+        )
+    if (
+        recorded
+        and e is not None
+        and store is not None
+        and m is not None
+        and store.checksum_state(e, m) == "mismatch"
+    ):
+        if state == "present":
+            # The file changed after it ran, yet the database has what the new text
+            # gives: the old and the new text give the same schema (reformatted).
+            return (
+                "ok",
+                "reformatted",
+                "the migration file changed after it ran "
+                "(checksum differs), but the schema it gives "
+                "is the one in the database: reformatted",
+            )
+        return (
+            "flag",
+            "checksum_mismatch",
+            "the migration file changed after it ran (checksum differs), and the "
+            "schema it gives now is not the one in the database",
+        )
+    if state == "conflict":
+        return (
+            "flag",
+            "conflict",
+            "objects this version changes were changed another way in "
+            f"the database: {_describe(keys, verdicts, 'neither')}",
+        )
+    if state == "partial":
+        return (
+            "flag",
+            "partial",
+            f"some of its changes are present "
+            f"({_describe(keys, verdicts, 'yes')}), some are not "
+            f"({_describe(keys, verdicts, 'no')})",
+        )
+    if recorded:
+        if state == "absent":
+            return (
+                "flag",
+                "recorded_but_absent",
+                f"recorded in {where}, but its changes are not in the database"
+                + (f" ({_describe(keys, verdicts, 'no')})" if keys else ""),
+            )
+        if not keys:
+            return ("ok", "ok", "recorded (changes no schema object)")
+        return ("ok", "ok", "recorded, and its changes are present")
+    if state == "present":
+        if history is None:
+            return (
+                "record",
+                "unrecorded",
+                "its changes are present; no history records it yet (apply would record it)",
+            )
+        return (
+            "record",
+            "unrecorded",
+            f"its changes are present, but {where} does not record it (applied by hand?)",
+        )
+    return ("apply", "pending", "not applied yet" + ("" if keys else " (changes no schema object)"))
