@@ -160,13 +160,18 @@ class TableStore(Store):
         ]
         pointer = self.config.version_pointer
         if pointer is not None:
+            value = m.version
+            # Keep the pointer's own style: "13", not "0013", if that is how it is kept.
+            held = history.pointer
+            if held and held.isdigit() and not held.startswith("0") and value.isdigit():
+                value = str(int(value))
             t, k, v = ident(pointer.table), ident(pointer.key_column), ident(pointer.value_column)
-            writes.append((f"UPDATE {t} SET {v} = ? WHERE {k} = ?", (m.version, pointer.key)))
+            writes.append((f"UPDATE {t} SET {v} = ? WHERE {k} = ?", (value, pointer.key)))
             writes.append(
                 (
                     f"INSERT INTO {t} ({k}, {v}) SELECT ?, ? "
                     f"WHERE NOT EXISTS (SELECT 1 FROM {t} WHERE {k} = ?)",
-                    (pointer.key, m.version, pointer.key),
+                    (pointer.key, value, pointer.key),
                 )
             )
         return writes
