@@ -16,9 +16,9 @@ $(BIN)/.installed: pyproject.toml
 demo: $(BIN)/.installed
 	@$(BIN)/python examples/make_demo_db.py $(DEMO_DB)
 	@echo
-	@echo '$$ driftcheck validate --db $(DEMO_DB) --migrations examples/migrations'
+	@echo '$$ driftcheck plan --db $(DEMO_DB) --migrations examples/migrations'
 	@# Exit 1 means "drift found", which is the point of the demo; 2 would be a failure.
-	@$(BIN)/driftcheck validate --db $(DEMO_DB) --migrations examples/migrations; \
+	@$(BIN)/driftcheck plan --db $(DEMO_DB) --migrations examples/migrations; \
 	  code=$$?; test $$code -le 1
 
 test: $(BIN)/.installed

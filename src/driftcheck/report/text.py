@@ -97,7 +97,7 @@ def render_report(
     elif report.effective_version is not None:
         effective += " (exact match)"
     rows.append(("effective", effective))
-    if s.pending:
+    if s.pending and not report.plan:
         rows.append(("pending", _plural(s.pending, "version")))
     h = report.history
     if h is not None:
