@@ -20,6 +20,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 import time
@@ -214,36 +215,46 @@ def backup_path(database: str) -> Path:
 
 
 def take_backup(database: str, target: Path) -> Path:
-    """Copy the database with the online backup API and check the copy."""
+    """Copy the database with the online backup API and check the copy.
+
+    The copy is written under a temporary name and renamed when it is whole, so
+    a backup file is never a half-written one.
+    """
     if target.exists():
         raise DriftcheckError(
             f"backup {target}: exists already",
             hint="choose another --backup path",
             code="backup_failed",
         )
+    partial = target.with_name(target.name + ".partial")
     try:
         src = sqlite3.connect(Path(database).resolve().as_uri() + "?mode=ro", uri=True)
-        dst = sqlite3.connect(target)
         try:
-            src.backup(dst)
-            ok = dst.execute("PRAGMA integrity_check").fetchone()[0]
+            dst = sqlite3.connect(partial)
+            try:
+                src.backup(dst)
+                ok = dst.execute("PRAGMA integrity_check").fetchone()[0]
+            finally:
+                dst.close()
         finally:
-            dst.close()
             src.close()
+        if ok != "ok":
+            partial.unlink(missing_ok=True)
+            raise DriftcheckError(
+                f"backup {target} fails its integrity check: {ok}",
+                hint="nothing was changed; the database itself may be damaged "
+                "(PRAGMA integrity_check)",
+                code="backup_failed",
+            )
+        os.replace(partial, target)
     except (sqlite3.Error, OSError) as exc:
-        target.unlink(missing_ok=True)
+        partial.unlink(missing_ok=True)
         raise DriftcheckError(
             f"backup to {target} failed: {exc}",
             hint="nothing was changed; check the disk space and permissions, "
             "or choose another --backup path",
             code="backup_failed",
         ) from None
-    if ok != "ok":
-        raise DriftcheckError(
-            f"backup {target} fails its integrity check: {ok}",
-            hint="nothing was changed; the database itself may be damaged (PRAGMA integrity_check)",
-            code="backup_failed",
-        )
     return target
 
 
