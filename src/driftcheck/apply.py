@@ -20,11 +20,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -277,11 +278,61 @@ def execute(
     outcome = Outcome()
     if not p.steps:
         return outcome  # nothing to do: not even opened for writing
-    if backup is not None:
-        outcome.backup = take_backup(database, backup)
-        if on_backup is not None:
-            on_backup(outcome.backup)
     check_database_file(database)
+    with run_lock(database, busy_timeout):
+        if backup is not None:
+            outcome.backup = take_backup(database, backup)
+            if on_backup is not None:
+                on_backup(outcome.backup)
+        _execute_steps(p, s, database, busy_timeout, outcome, on_done)
+    return outcome
+
+
+@contextlib.contextmanager
+def run_lock(database: str, timeout: float) -> Iterator[None]:
+    """Hold an advisory lock on the database file for the whole run.
+
+    SQLite's own locks last one transaction (one version); this one keeps a
+    second `driftcheck apply` out until the first is done. It is a BSD flock on
+    the database file itself: no file is created, SQLite's POSIX locks are not
+    affected, and the kernel releases it if the process dies. Where flock does
+    not exist (Windows), the per-version history re-check still prevents a
+    version from being applied twice.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    fd = os.open(database, os.O_RDONLY)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise DatabaseError(
+                        f"database {database} is locked by another process "
+                        "(another driftcheck apply is running)",
+                        hint="wait for it to finish, or raise --busy-timeout",
+                        code="database_locked",
+                    ) from None
+                time.sleep(0.05)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def _execute_steps(
+    p: Prepared,
+    s: Settings,
+    database: str,
+    busy_timeout: float,
+    outcome: Outcome,
+    on_done: Callable[[Done], None] | None,
+) -> None:
     try:
         conn = sqlite3.connect(database, isolation_level=None, timeout=busy_timeout)
         conn.execute("PRAGMA foreign_keys = OFF")
@@ -305,7 +356,6 @@ def execute(
                 on_done(done)
     finally:
         conn.close()
-    return outcome
 
 
 def _begin(conn: sqlite3.Connection, database: str) -> None:
