@@ -42,7 +42,7 @@ from driftcheck.report.model import (
     Tool,
     summarize,
 )
-from driftcheck.sqlite.connect import FunctionStub, open_readonly, parse_function_decls
+from driftcheck.sqlite.connect import FunctionStub, parse_function_decls, read_readonly
 from driftcheck.sqlite.introspect import read_objects
 from driftcheck.versions import version_key
 
@@ -229,11 +229,7 @@ def expected_schemas(s: Settings) -> Expected:
 
 
 def read_database(path: str, s: Settings) -> Schema:
-    conn = open_readonly(path, s.functions)
-    try:
-        return Schema.of(read_objects(conn))
-    finally:
-        conn.close()
+    return read_readonly(path, s.functions, lambda conn: Schema.of(read_objects(conn)))
 
 
 # --------------------------------------------------------------------------
@@ -381,19 +377,12 @@ def read_target(
     """The database's schema and history, read over one read-only connection."""
     from driftcheck.history import find_store
 
-    conn = open_readonly(database, s.functions)
-    try:
+    def read(conn: sqlite3.Connection) -> tuple[Schema, Store | None, History | None, list[str]]:
         store, notes = find_store(conn, s.config.history, expected.migration_set)
         history = store.read(conn) if store is not None else None
-        actual = Schema.of(read_objects(conn))
-    except sqlite3.Error as exc:
-        raise DatabaseError(
-            f"database {database}: cannot be read: {exc}",
-            hint="check that it is an intact SQLite database",
-            code="database_unreadable",
-        ) from None
-    finally:
-        conn.close()
+        return Schema.of(read_objects(conn)), store, history, notes
+
+    actual, store, history, notes = read_readonly(database, s.functions, read)
     if history is not None:
         history.notes[:0] = notes
     return actual, store, history, notes

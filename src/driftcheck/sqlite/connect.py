@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from driftcheck.errors import ConfigError, DatabaseError
 
 _HEADER = b"SQLite format 3\x00"
+T = TypeVar("T")
 _FUNCTION_DECL = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_$]*)\s*(?:/\s*(-?\d+))?\s*$")
 
 
@@ -100,19 +101,113 @@ def check_database_file(path: str) -> Path:
     return p
 
 
-def open_readonly(path: str, functions: Iterable[FunctionStub] = ()) -> sqlite3.Connection:
-    """Open a database for reading only: `mode=ro` never creates or writes it."""
+def database_error(path: str, exc: sqlite3.Error) -> DatabaseError:
+    """One clear message for what SQLite says about a database it cannot read."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    if name == "SQLITE_READONLY_ROLLBACK":
+        return DatabaseError(
+            f"database {path}: has a hot journal ({Path(path).name}-journal): a writer "
+            "crashed in the middle of a transaction, and only a writer can roll it back; "
+            "driftcheck only reads, so it cannot tell what the schema is",
+            hint=f"open it once read-write to recover it (e.g. sqlite3 {path} "
+            "'PRAGMA quick_check'), then run driftcheck again",
+            code="database_hot_journal",
+        )
+    if name in ("SQLITE_READONLY_RECOVERY", "SQLITE_READONLY_CANTINIT"):
+        return DatabaseError(
+            f"database {path}: its write-ahead log needs recovery by a writer",
+            hint=f"open it once read-write (e.g. sqlite3 {path} 'PRAGMA wal_checkpoint'), "
+            "then run driftcheck again",
+            code="database_wal_recovery",
+        )
+    if name.startswith("SQLITE_BUSY") or name.startswith("SQLITE_LOCKED"):
+        return DatabaseError(
+            f"database {path}: is locked by another process",
+            hint="retry when the other writer is done",
+            code="database_locked",
+        )
+    if name.startswith("SQLITE_NOTADB"):
+        return DatabaseError(
+            f"database {path}: not a SQLite database (or encrypted)",
+            hint="pass a SQLite 3 database file",
+            code="database_invalid",
+        )
+    if name.startswith("SQLITE_CORRUPT"):
+        return DatabaseError(
+            f"database {path}: is damaged: {exc}",
+            hint=f"check it with sqlite3 {path} 'PRAGMA integrity_check'; restore a backup",
+            code="database_corrupt",
+        )
+    return DatabaseError(
+        f"database {path}: cannot be read: {exc}",
+        hint="check that it is an intact SQLite database and readable by this user",
+        code="database_unreadable",
+    )
+
+
+def _is_wal(p: Path) -> bool:
+    """The header says WAL mode (file format version numbers 2, bytes 18-19)."""
+    with p.open("rb") as fh:
+        header = fh.read(20)
+    return len(header) == 20 and header[18] == 2 and header[19] == 2
+
+
+def _state(p: Path) -> tuple[object, ...]:
+    """What must not change while a database is read without locks."""
+    out: list[object] = []
+    for f in (p, p.with_name(p.name + "-wal"), p.with_name(p.name + "-shm")):
+        try:
+            st = f.stat()
+            out.append((st.st_size, st.st_mtime_ns))
+        except FileNotFoundError:
+            out.append(None)
+    return tuple(out)
+
+
+def read_readonly(
+    path: str, functions: Iterable[FunctionStub], read: Callable[[sqlite3.Connection], T]
+) -> T:
+    """Run `read` on the database opened for reading only, leaving no trace beside it.
+
+    `mode=ro` never writes the database, but in WAL mode SQLite creates the `-wal`
+    and `-shm` files when they are missing (and leaves them). A WAL database
+    without them is fully checkpointed, so it is read with `immutable=1` (no
+    files, no locks) and the read is repeated normally if a writer appears
+    meanwhile. A WAL database with a log but no `-shm` (a crashed writer) would
+    need a `-shm` created: that is refused with a clear message.
+    """
     p = check_database_file(path)
-    uri = p.resolve().as_uri() + "?mode=ro"
-    try:
-        conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
-        conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()
-    except sqlite3.Error as exc:
-        raise DatabaseError(
-            f"database {path}: cannot be opened read-only: {exc}",
-            hint="check that it is an intact SQLite database and that no crashed writer "
-            "left it locked",
-            code="database_unreadable",
-        ) from None
-    register_functions(conn, functions)
-    return conn
+    base = p.resolve().as_uri()
+    immutable = False
+    if _is_wal(p):
+        wal = p.with_name(p.name + "-wal")
+        shm = p.with_name(p.name + "-shm")
+        if not wal.exists() and not shm.exists():
+            immutable = True
+        elif not shm.exists() and wal.exists() and wal.stat().st_size > 0:
+            raise DatabaseError(
+                f"database {path}: has an unfinished write-ahead log ({wal.name}) and no "
+                f"{shm.name}: a writer crashed; reading it would need driftcheck to create "
+                f"{shm.name}, and driftcheck does not write beside a database it reads",
+                hint=f"open it once read-write to recover it (e.g. sqlite3 {path} "
+                "'PRAGMA wal_checkpoint'), then run driftcheck again",
+                code="database_wal_unfinished",
+            )
+    for attempt in ("immutable", "locked") if immutable else ("locked",):
+        before = _state(p)
+        uri = base + ("?mode=ro&immutable=1" if attempt == "immutable" else "?mode=ro")
+        try:
+            conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise database_error(path, exc) from None
+        try:
+            register_functions(conn, functions)
+            result = read(conn)
+        except sqlite3.Error as exc:
+            raise database_error(path, exc) from None
+        finally:
+            conn.close()
+        if attempt == "locked" or _state(p) == before:
+            return result
+        # A writer started while we read without locks: read again, with locks.
+    raise AssertionError("unreachable")
