@@ -378,21 +378,21 @@ def read_target(
     from driftcheck.history import find_store
 
     def read(conn: sqlite3.Connection) -> tuple[Schema, Store | None, History | None, list[str]]:
-        store, notes = find_store(conn, s.config.history, expected.migration_set)
-        history = store.read(conn) if store is not None else None
-        return Schema.of(read_objects(conn)), store, history, notes
+        found = find_store(conn, s.config.history, expected.migration_set)
+        history = found.store.read(conn) if found.store is not None else None
+        if history is not None:
+            history.notes[:0] = found.notes
+            history.internal = (*history.internal, *found.others)
+        return Schema.of(read_objects(conn)), found.store, history, found.notes
 
-    actual, store, history, notes = read_readonly(database, s.functions, read)
-    if history is not None:
-        history.notes[:0] = notes
-    return actual, store, history, notes
+    return read_readonly(database, s.functions, read)
 
 
 def history_info(history: History, store: Store | None, expected: Expected) -> HistoryInfo:
-    migrations = {version_key(v): m for v, m in expected.migrations.items()}
+    migrations = {history.key(v): m for v, m in expected.migrations.items()}
     versions = []
     for e in sorted(history.entries, key=lambda e: history.key(e.version)):
-        m = migrations.get(version_key(e.version))
+        m = migrations.get(history.key(e.version))
         checksum = (
             store.checksum_state(e, m)
             if store is not None and m is not None
@@ -428,7 +428,12 @@ def validate(s: Settings) -> Validation:
     internal = {normalize.fold(t) for t in (history.internal if history else ())}
     expected, actual = apply_ignore(expected, actual, s.config.ignore, internal)
     recorded = history.recorded_version if history is not None and history.exists else None
-    effective = find_effective(expected.states, actual, recorded=recorded)
+    effective = find_effective(
+        expected.states,
+        actual,
+        recorded=recorded,
+        key=history.key if history is not None else version_key,
+    )
     changes = effective.changes
     plan = build_plan(
         expected.states, actual, effective.index, changes, history, store, expected.migrations

@@ -9,13 +9,13 @@ migration).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from driftcheck.diff import Change, diff_schemas
 from driftcheck.model import Schema, canonical_hash, fingerprint_of_hashes, raw_hash
 from driftcheck.replay import VersionState, object_key
-from driftcheck.versions import version_key
+from driftcheck.versions import VersionKey, version_key
 
 
 @dataclass(frozen=True)
@@ -33,16 +33,18 @@ def _rank(changes: list[Change]) -> tuple[int, int]:
 
 
 def find_effective(
-    states: Sequence[VersionState], actual: Schema, recorded: str | None = None
+    states: Sequence[VersionState],
+    actual: Schema,
+    recorded: str | None = None,
+    key: Callable[[str], VersionKey] = version_key,
 ) -> Effective:
+    """`recorded` (in the history's own form) wins ties; `key` compares its versions."""
     objects = {object_key(o): o for o in actual.objects()}
     raw = {k: raw_hash(o) for k, o in objects.items()}
 
     def preference(i: int) -> tuple[int, int]:
         v = states[i].version
-        is_recorded = (
-            recorded is not None and v is not None and (version_key(v) == version_key(recorded))
-        )
+        is_recorded = recorded is not None and v is not None and key(v) == key(recorded)
         return (1 if is_recorded else 0, i)
 
     def result(i: int) -> Effective:

@@ -10,9 +10,10 @@ dbmate, sqlx, diesel and goose.
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import dataclass, field
 
 from driftcheck.config import HistoryConfig
-from driftcheck.history.base import Entry, History, Store, columns_of
+from driftcheck.history.base import Entry, History, Store, columns_of, ident
 from driftcheck.history.dbmate import DbmateStore
 from driftcheck.history.diesel import DieselStore
 from driftcheck.history.flyway import FlywayStore
@@ -25,7 +26,7 @@ from driftcheck.history.user_version import UserVersionStore, numeric_version
 from driftcheck.migrations.model import MigrationSet
 from driftcheck.normalize import fold
 
-__all__ = ["Entry", "History", "Store", "STORES", "find_store"]
+__all__ = ["Entry", "Found", "History", "Store", "STORES", "find_store"]
 
 STORES: dict[str, type[Store]] = {
     s.kind: s
@@ -46,17 +47,25 @@ STORES: dict[str, type[Store]] = {
 _BY_NAME: tuple[type[Store], ...] = (OwnStore, FlywayStore, SqlxStore, DieselStore, GooseStore)
 
 
+@dataclass
+class Found:
+    store: Store | None  # None for kind = "none"
+    notes: list[str] = field(default_factory=list)
+    # History tables of other tools found beside the one read: not schema either.
+    others: tuple[str, ...] = ()
+
+
 def find_store(
     conn: sqlite3.Connection, config: HistoryConfig, migrations: MigrationSet | None
-) -> tuple[Store | None, list[str]]:
-    """The store to read (None for kind = "none"), and notes on how it was chosen."""
+) -> Found:
+    """The store to read, and notes on how it was chosen."""
     kind = config.kind
     if kind == "none":
-        return None, []
+        return Found(None)
     if kind == "auto" and config.table:
         kind = "table"
     if kind != "auto":
-        return STORES[kind](config), []
+        return Found(STORES[kind](config))
 
     tables = {
         fold(name): name
@@ -78,22 +87,33 @@ def find_store(
             found.append(GooseStore(with_table))
         elif "version" in cols:
             found.append(DbmateStore(with_table))
-    notes = []
-    if len(found) > 1:
-        notes.append(
-            "several history tables found ("
-            + ", ".join(f"{s.kind}: {s.table}" for s in found)
-            + f"); reading {found[0].kind}'s; choose "
-            "with --history"
-        )
     if found:
-        return found[0], notes
+        # Prefer a store that records something over an empty leftover table.
+        chosen = next((st for st in found if _has_rows(conn, st.table)), found[0])
+        others = tuple(t for st in found if st is not chosen for t in st.internal_tables())
+        notes = []
+        if others:
+            listed = ", ".join(f"{st.kind}: {st.table}" for st in found)
+            notes.append(
+                f"several history tables found ({listed}); reading {chosen.kind}'s; "
+                "choose with --history"
+            )
+        return Found(chosen, notes, others)
     versions = [m.version for m in migrations.migrations] if migrations else []
     user_version = int(conn.execute("PRAGMA user_version").fetchone()[0])
     if user_version > 0 and versions and all(numeric_version(v) is not None for v in versions):
-        return UserVersionStore(config), [
-            f"no history table; PRAGMA user_version = "
-            f"{user_version} is read as the recorded version"
-        ]
+        return Found(
+            UserVersionStore(config),
+            [
+                f"no history table; PRAGMA user_version = {user_version} is read as the "
+                "recorded version"
+            ],
+        )
     # Nothing recorded anywhere: driftcheck's own table, which the first apply creates.
-    return OwnStore(config), []
+    return Found(OwnStore(config))
+
+
+def _has_rows(conn: sqlite3.Connection, table: str | None) -> bool:
+    if table is None:
+        return False
+    return conn.execute(f"SELECT 1 FROM {ident(table)} LIMIT 1").fetchone() is not None

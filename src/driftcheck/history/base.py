@@ -64,7 +64,9 @@ class History:
 
     @property
     def recorded_version(self) -> str | None:
-        versions = [e.version for e in self.entries if e.success]
+        """The latest version the history counts as applied (a cumulative store's current
+        version even when it is dirty: everything below it completed)."""
+        versions = [e.version for e in self.entries if e.success or self.cumulative]
         if self.baseline is not None:
             versions.append(self.baseline)
         return max(versions, key=self.key) if versions else None
@@ -77,8 +79,8 @@ class History:
     def is_recorded(self, version: str) -> bool:
         key = self.key(version)
         e = self.entry(version)
-        if e is not None and e.success:
-            return True
+        if e is not None:
+            return e.success
         limits = [self.baseline] if self.baseline is not None else []
         if self.cumulative and self.recorded_version is not None:
             limits.append(self.recorded_version)

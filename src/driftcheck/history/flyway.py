@@ -38,10 +38,12 @@ class FlywayStore(Store):
             version = str(version)
             if kind == "BASELINE":
                 history.baseline = version
-            elif kind.startswith("UNDO"):
-                if success:  # an undone version is no longer applied
+            elif kind.startswith("UNDO") or kind == "DELETE":
+                # An undone version, or one `flyway repair` marked deleted (its file is
+                # gone), is no longer applied.
+                if success:
                     history.entries = [e for e in history.entries if e.version != version]
-            elif kind != "DELETE":
+            else:
                 history.entries.append(
                     Entry(
                         version,

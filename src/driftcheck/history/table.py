@@ -146,7 +146,13 @@ class TableStore(Store):
             "version": m.version,
             "name": m.name,
             "description": m.description if m.description is not None else m.name,
-            "checksum": m.checksum,
+            # With checksum = "sha256" the application keeps the bare hex digest;
+            # otherwise driftcheck writes its own, self-describing "sha256:<hex>".
+            "checksum": (
+                m.checksum.removeprefix("sha256:")
+                if self.config.checksum == "sha256"
+                else m.checksum
+            ),
             "applied_at": now_utc(),
             "rollback_sql": m.rollback_sql,
         }
