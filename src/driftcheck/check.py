@@ -210,8 +210,23 @@ def expected_schemas(s: Settings) -> Expected:
     if s.expected_dir:
         from driftcheck import snapshots
 
-        manifest, states = snapshots.load(Path(s.expected_dir))
-        return Expected(states, manifest.source, manifest.format, "snapshots")
+        directory = Path(s.expected_dir)
+        manifest, states = snapshots.load(directory)
+        if not s.migrations:
+            return Expected(states, manifest.source, manifest.format, "snapshots")
+        # Migrations at hand too: the snapshots must describe them.
+        mset = load_migrations(s)
+        reasons = snapshots.staleness(directory, mset, load_baseline(s))
+        if reasons:
+            raise SnapshotError(
+                f"expected schemas in {directory} are stale: "
+                + "; ".join(reasons[:3])
+                + (f" (and {len(reasons) - 3} more)" if len(reasons) > 3 else ""),
+                hint=f"run `driftcheck snapshot --out {directory}`, or drop --expected to "
+                "replay the migrations",
+                code="snapshot_stale",
+            )
+        return Expected(states, mset.source, mset.format, "snapshots", _skipped(mset), mset)
     mset = load_migrations(s)
     baseline = load_baseline(s)
     snap = s.snapshot_dir
@@ -229,7 +244,9 @@ def expected_schemas(s: Settings) -> Expected:
 
 
 def read_database(path: str, s: Settings) -> Schema:
-    return read_readonly(path, s.functions, lambda conn: Schema.of(read_objects(conn)))
+    return read_readonly(
+        path, s.functions, lambda conn: Schema.of(read_objects(conn)), s.config.busy_timeout
+    )
 
 
 # --------------------------------------------------------------------------
@@ -385,7 +402,7 @@ def read_target(
             history.internal = (*history.internal, *found.others)
         return Schema.of(read_objects(conn)), found.store, history, found.notes
 
-    return read_readonly(database, s.functions, read)
+    return read_readonly(database, s.functions, read, s.config.busy_timeout)
 
 
 def history_info(history: History, store: Store | None, expected: Expected) -> HistoryInfo:

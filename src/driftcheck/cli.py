@@ -449,14 +449,16 @@ def apply(
         bool, typer.Option("--no-backup", help="Do not back the database up first.")
     ] = False,
     busy_timeout: Annotated[
-        float,
+        float | None,
         typer.Option(
             "--busy-timeout",
             metavar="SECONDS",
-            help="How long to wait for another writer's lock.",
+            help="How long to wait for another writer's lock (default: busy_timeout in the "
+            "config, or 5).",
             min=0,
+            show_default=False,
         ),
-    ] = 5.0,
+    ] = None,
     config: ConfigOpt = None,
 ) -> None:
     """Carry the plan out: record versions that are present, apply pending ones."""
@@ -517,7 +519,7 @@ def apply(
                 prepared,
                 s,
                 backup=target,
-                busy_timeout=busy_timeout,
+                busy_timeout=s.config.busy_timeout if busy_timeout is None else busy_timeout,
                 on_done=report,
                 on_backup=lambda p: typer.echo(f"driftcheck apply: backed up to {p}"),
             )

@@ -75,6 +75,7 @@ class Config(_Section):
     database: str | None = None
     expected_schemas: str | None = None
     ignore: tuple[str, ...] = ()
+    busy_timeout: float = Field(default=5.0, ge=0)  # seconds to wait for another writer's lock
     replay: ReplayConfig = Field(default_factory=ReplayConfig)
     history: HistoryConfig = Field(default_factory=HistoryConfig)
     # Where the configuration came from, for messages ("" when none was found).

@@ -165,7 +165,10 @@ def _state(p: Path) -> tuple[object, ...]:
 
 
 def read_readonly(
-    path: str, functions: Iterable[FunctionStub], read: Callable[[sqlite3.Connection], T]
+    path: str,
+    functions: Iterable[FunctionStub],
+    read: Callable[[sqlite3.Connection], T],
+    timeout: float = 5.0,
 ) -> T:
     """Run `read` on the database opened for reading only, leaving no trace beside it.
 
@@ -197,7 +200,9 @@ def read_readonly(
         before = _state(p)
         uri = base + ("?mode=ro&immutable=1" if attempt == "immutable" else "?mode=ro")
         try:
-            conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+            conn = sqlite3.connect(
+                uri, uri=True, isolation_level=None, check_same_thread=False, timeout=timeout
+            )
         except sqlite3.Error as exc:
             raise database_error(path, exc) from None
         try:
