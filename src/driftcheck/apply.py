@@ -41,7 +41,7 @@ from driftcheck.model import canonical_hash
 from driftcheck.plan import Segments, footprint, segments_of
 from driftcheck.replay import ObjectKey, VersionState, object_key
 from driftcheck.report.model import PlanEntry
-from driftcheck.sqlite.connect import check_database_file, register_functions
+from driftcheck.sqlite.connect import check_database_file, database_error, register_functions
 from driftcheck.sqlite.introspect import read_objects
 from driftcheck.versions import version_key
 
@@ -215,6 +215,11 @@ def backup_path(database: str) -> Path:
     return p.with_name(f"{p.name}.{stamp}.bak")
 
 
+def _remove(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        path.unlink(missing_ok=True)
+
+
 def take_backup(database: str, target: Path) -> Path:
     """Copy the database with the online backup API and check the copy.
 
@@ -240,7 +245,7 @@ def take_backup(database: str, target: Path) -> Path:
         finally:
             src.close()
         if ok != "ok":
-            partial.unlink(missing_ok=True)
+            _remove(partial)
             raise DriftcheckError(
                 f"backup {target} fails its integrity check: {ok}",
                 hint="nothing was changed; the database itself may be damaged "
@@ -249,7 +254,7 @@ def take_backup(database: str, target: Path) -> Path:
             )
         os.replace(partial, target)
     except (sqlite3.Error, OSError) as exc:
-        partial.unlink(missing_ok=True)
+        _remove(partial)
         raise DriftcheckError(
             f"backup to {target} failed: {exc}",
             hint="nothing was changed; check the disk space and permissions, "
@@ -361,7 +366,7 @@ def _execute_steps(
 def _begin(conn: sqlite3.Connection, database: str) -> None:
     try:
         conn.execute("BEGIN IMMEDIATE")
-    except sqlite3.OperationalError as exc:
+    except sqlite3.Error as exc:
         if "locked" in str(exc) or "busy" in str(exc):
             raise DatabaseError(
                 f"database {database} is locked by another process",
@@ -369,7 +374,7 @@ def _begin(conn: sqlite3.Connection, database: str) -> None:
                 "retry when it is done, or raise --busy-timeout",
                 code="database_locked",
             ) from None
-        raise
+        raise database_error(database, exc, writing=True) from None
 
 
 def _run_step(
@@ -409,10 +414,18 @@ def _run_step(
             conn.execute(sql, params)
         conn.execute("COMMIT")
         return Done(m.version, how, ms)
+    except sqlite3.Error as exc:
+        _rollback(conn)
+        raise database_error(database, exc, writing=True) from None
     except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
+        _rollback(conn)
         raise
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    if conn.in_transaction:
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
 
 
 def _execute(conn: sqlite3.Connection, m: Migration, stmt: Statement) -> None:

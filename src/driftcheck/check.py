@@ -21,7 +21,6 @@ from driftcheck.diff import Change, diff_schemas
 from driftcheck.effective import Effective, find_effective
 from driftcheck.errors import (
     ConfigError,
-    DatabaseError,
     DriftcheckError,
     MigrationError,
     SnapshotError,

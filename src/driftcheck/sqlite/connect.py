@@ -101,8 +101,8 @@ def check_database_file(path: str) -> Path:
     return p
 
 
-def database_error(path: str, exc: sqlite3.Error) -> DatabaseError:
-    """One clear message for what SQLite says about a database it cannot read."""
+def database_error(path: str, exc: sqlite3.Error, writing: bool = False) -> DatabaseError:
+    """One clear message for what SQLite says about a database it cannot read (or write)."""
     name = getattr(exc, "sqlite_errorname", "") or ""
     if name == "SQLITE_READONLY_ROLLBACK":
         return DatabaseError(
@@ -137,6 +137,13 @@ def database_error(path: str, exc: sqlite3.Error) -> DatabaseError:
             f"database {path}: is damaged: {exc}",
             hint=f"check it with sqlite3 {path} 'PRAGMA integrity_check'; restore a backup",
             code="database_corrupt",
+        )
+    if writing:
+        return DatabaseError(
+            f"database {path}: cannot be written: {exc}",
+            hint="check that the file and its directory are writable (SQLite needs to create "
+            "its journal beside the database) and the file system is not read-only",
+            code="database_unwritable",
         )
     return DatabaseError(
         f"database {path}: cannot be read: {exc}",
