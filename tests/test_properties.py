@@ -1,0 +1,253 @@
+"""Property tests: invariants of the differ, the introspector and the splitter."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from driftcheck.diff import diff_schemas
+from driftcheck.migrations import split_statements
+from driftcheck.model import Schema
+from driftcheck.sqlite.introspect import read_objects
+
+NAMES = ["id", "name", "email", "total", "created_at", "Status", "select", "a b", "naïve", 'q"t']
+TYPES = ["INTEGER", "TEXT", "REAL", "BLOB", "NUMERIC", "VARCHAR(20)", "INT", "", "BOOLEAN"]
+DEFAULTS = [None, "0", "1", "'x'", "''", "CURRENT_TIMESTAMP", "(1 + 2)", "-1", "'it''s'"]
+COLLATIONS = [None, "NOCASE", "RTRIM"]
+
+
+@dataclass(frozen=True)
+class Col:
+    name: str
+    type: str
+    not_null: bool
+    default: str | None
+    collate: str | None
+    check: bool
+    unique: bool
+
+
+@dataclass(frozen=True)
+class Tab:
+    name: str
+    cols: tuple[Col, ...]
+    pk: int | None  # index of the INTEGER PRIMARY KEY column
+    index_on: int | None
+    partial: bool
+    strict: bool
+
+
+@dataclass(frozen=True)
+class Style:
+    """A cosmetic rendering: must never change what the schema means."""
+
+    quote: str  # '"', '[', '`' or '' (bare where possible)
+    upper: bool
+    spaced: bool
+    parens: bool
+
+
+def q(name: str, style: Style) -> str:
+    bare = (
+        name.isascii()
+        and name.replace("_", "").isalnum()
+        and name.lower() not in ("select", "status")
+        and not name[0].isdigit()
+    )
+    if style.quote == "" and bare:
+        return name
+    if style.quote == "[" and "]" not in name:
+        return f"[{name}]"
+    if style.quote == "`" and "`" not in name:
+        return f"`{name}`"
+    return '"' + name.replace('"', '""') + '"'
+
+
+def kw(word: str, style: Style) -> str:
+    return word.upper() if style.upper else word.lower()
+
+
+def ddl(tables: list[Tab], style: Style) -> str:
+    sp = "  " if style.spaced else " "
+    out = []
+    for t in tables:
+        parts = []
+        for i, c in enumerate(t.cols):
+            typ = (
+                c.type
+                if not t.strict
+                else {"": "ANY", "VARCHAR(20)": "TEXT", "NUMERIC": "INT", "BOOLEAN": "INT"}.get(
+                    c.type, c.type
+                )
+            )
+            if t.strict and typ not in ("INT", "INTEGER", "REAL", "TEXT", "BLOB", "ANY"):
+                typ = "ANY"
+            piece = f"{q(c.name, style)}{sp}{kw(typ, style) if typ else ''}".rstrip()
+            if t.pk == i:
+                piece = f"{q(c.name, style)} {kw('INTEGER', style)} {kw('PRIMARY KEY', style)}"
+            if c.not_null:
+                piece += f" {kw('NOT NULL', style)}"
+            if c.default is not None:
+                d = c.default
+                if style.parens and not d.startswith("("):
+                    d = f"({d})"
+                piece += f" {kw('DEFAULT', style)} {d}"
+            if c.collate:
+                piece += (
+                    f" {kw('COLLATE', style)} {c.collate if style.upper else c.collate.lower()}"
+                )
+            if c.check:
+                expr = f"length({q(c.name, style)}){sp}>=0"
+                piece += (
+                    f" {kw('CHECK', style)} (({expr}))"
+                    if style.parens
+                    else f" {kw('CHECK', style)} ({expr})"
+                )
+            if c.unique:
+                piece += f" {kw('UNIQUE', style)}"
+            parts.append(piece)
+        tail = f" {kw('STRICT', style)}" if t.strict else ""
+        out.append(f"{kw('CREATE TABLE', style)} {q(t.name, style)}({f',{sp}'.join(parts)}){tail};")
+        if t.index_on is not None:
+            col = q(t.cols[t.index_on].name, style)
+            where = ""
+            if t.partial:
+                cond = f"{col} {kw('IS NOT NULL', style)}"
+                where = (
+                    f" {kw('WHERE', style)} ({cond})"
+                    if style.parens
+                    else f" {kw('WHERE', style)} {cond}"
+                )
+            out.append(
+                f"{kw('CREATE INDEX', style)} {q('ix_' + t.name, style)} "
+                f"{kw('ON', style)} {q(t.name, style)}({col}){where};"
+            )
+    return "\n".join(out)
+
+
+@st.composite
+def tables(draw: st.DrawFn) -> list[Tab]:
+    names = draw(
+        st.lists(
+            st.sampled_from(["users", "orders", "Items", "log entries", "x"]),
+            min_size=1,
+            max_size=3,
+            unique_by=str.lower,
+        )
+    )
+    out = []
+    for tname in names:
+        cnames = draw(st.lists(st.sampled_from(NAMES), min_size=1, max_size=5, unique_by=str.lower))
+        cols = tuple(
+            Col(
+                n,
+                draw(st.sampled_from(TYPES)),
+                draw(st.booleans()),
+                draw(st.sampled_from(DEFAULTS)),
+                draw(st.sampled_from(COLLATIONS)),
+                draw(st.booleans()),
+                draw(st.booleans()),
+            )
+            for n in cnames
+        )
+        pk = draw(st.one_of(st.none(), st.integers(0, len(cols) - 1)))
+        index_on = draw(st.one_of(st.none(), st.integers(0, len(cols) - 1)))
+        out.append(Tab(tname, cols, pk, index_on, draw(st.booleans()), draw(st.booleans())))
+    return out
+
+
+styles = st.builds(
+    Style, st.sampled_from(['"', "[", "`", ""]), st.booleans(), st.booleans(), st.booleans()
+)
+
+
+def schema_of(sql: str) -> Schema:
+    conn = sqlite3.connect(":memory:")
+    conn.executescript(sql)
+    return Schema.of(read_objects(conn))
+
+
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@SETTINGS
+@given(tables(), styles)
+def test_a_schema_equals_itself(ts, style):
+    s = schema_of(ddl(ts, style))
+    assert diff_schemas(s, s) == []
+
+
+@SETTINGS
+@given(tables(), styles, styles)
+def test_cosmetic_rewrites_report_nothing(ts, a, b):
+    assert diff_schemas(schema_of(ddl(ts, a)), schema_of(ddl(ts, b))) == []
+
+
+@SETTINGS
+@given(tables(), tables(), styles)
+def test_diff_mirrors(ta, tb, style):
+    a, b = schema_of(ddl(ta, style)), schema_of(ddl(tb, style))
+    forward, backward = diff_schemas(a, b), diff_schemas(b, a)
+    swap = {"missing": "unexpected", "unexpected": "missing", "changed": "changed"}
+    assert sorted((c.object_type, swap[c.change], c.attribute or "") for c in forward) == sorted(
+        (c.object_type, c.change, c.attribute or "") for c in backward
+    )
+
+
+@SETTINGS
+@given(tables(), styles)
+def test_introspection_gives_back_the_schema(ts, style):
+    """What the DDL says is what the model holds."""
+    s = schema_of(ddl(ts, style))
+    assert {t.name for t in ts} == set(s.tables)
+    for t in ts:
+        model = s.tables[t.name]
+        assert [c.name for c in model.columns] == [c.name for c in t.cols]
+        assert model.strict == t.strict
+        for i, (c, mc) in enumerate(zip(t.cols, model.columns, strict=True)):
+            assert mc.not_null == c.not_null
+            assert (mc.default is not None) == (c.default is not None)
+            assert (mc.collation or None) == c.collate
+            assert bool(mc.primary_key) == (t.pk == i)
+        assert model.rowid_alias == (t.cols[t.pk].name if t.pk is not None else None)
+        assert len(model.checks) == sum(c.check for c in t.cols)
+        unique = {p.parts[0].column for p in model.unique}
+        assert unique == {c.name for i, c in enumerate(t.cols) if c.unique and t.pk != i} | (
+            unique & {c.name for i, c in enumerate(t.cols) if c.unique and t.pk == i}
+        )
+        if t.index_on is not None:
+            ix = s.indexes[f"ix_{t.name}"]
+            assert [p.column for p in ix.parts] == [t.cols[t.index_on].name]
+            assert (ix.where is not None) == t.partial
+
+
+# --------------------------------------------------------------------------
+# The statement splitter against SQLite's own completeness check
+
+PIECES = [
+    "CREATE TABLE t{n}(a TEXT DEFAULT 'x;y', b INT)",
+    "INSERT INTO t0 VALUES ('it''s; fine', 1)",
+    "CREATE TRIGGER tr{n} AFTER INSERT ON t0 BEGIN UPDATE t0 SET b = 1; "
+    "DELETE FROM t0 WHERE a = ';'; END",
+    "SELECT 1 -- trailing comment; with a semicolon\n",
+    "/* block; comment */ SELECT 2",
+    "CREATE VIEW \"v;{n}\" AS SELECT CASE WHEN 1 THEN 'a;' END AS c",
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.sampled_from(range(len(PIECES))), min_size=1, max_size=12),
+    st.sampled_from([";\n", "; ", ";\r\n", ";\n\n-- note\n"]),
+)
+def test_splitter_never_loses_or_merges(indexes, sep):
+    statements = [PIECES[i].format(n=n) for n, i in enumerate(indexes)]
+    text = sep.join(statements) + ";"
+    got = split_statements(text.replace("\r\n", "\n"), "gen.sql")
+    assert len(got) == len(statements)
+    for piece, stmt in zip(statements, got, strict=True):
+        assert sqlite3.complete_statement(stmt.sql.rstrip().rstrip(";") + ";")
+        assert stmt.sql.rstrip(";").strip().endswith(piece.strip()[-8:].strip())
