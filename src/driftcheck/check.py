@@ -17,6 +17,7 @@ from pathlib import Path
 
 from driftcheck import __version__, normalize
 from driftcheck.config import Config
+from driftcheck.dburl import database_path, redact
 from driftcheck.diff import Change, diff_schemas
 from driftcheck.effective import Effective, find_effective
 from driftcheck.errors import (
@@ -99,7 +100,12 @@ class Settings:
                 hint="pass --db PATH (or set `database` in driftcheck.toml)",
                 code="usage",
             )
-        return self.database
+        return database_path(self.database)
+
+    @property
+    def database_label(self) -> str | None:
+        """The database argument as given, without secrets: what reports show."""
+        return redact(self.database)
 
 
 @dataclass
@@ -459,7 +465,7 @@ def validate(s: Settings) -> Validation:
     report = Report(
         tool=tool(),
         generated_at=now(),
-        target=Target(database=database),
+        target=Target(database=s.database_label),
         migrations=expected.info(),
         history=history_info(history, store, expected) if history is not None else None,
         effective_version=effective.version,
@@ -481,7 +487,7 @@ def error_report(exc: DriftcheckError, database: str | None) -> Report:
     return Report(
         tool=tool(),
         generated_at=now(),
-        target=Target(database=database),
+        target=Target(database=redact(database)),
         status="error",
         error=ErrorInfo(code=exc.code, message=exc.message, hint=exc.hint),
     )
@@ -493,7 +499,7 @@ def schema_of(spec: str, s: Settings, expected: Expected | None) -> Schema:
         if expected is None:
             expected = expected_schemas(s)
         return expected.states[expected.state_of(spec.removeprefix("version:"))].schema()
-    return read_database(spec, s)
+    return read_database(database_path(spec), s)
 
 
 def diff(a: str, b: str, s: Settings) -> list[Change]:

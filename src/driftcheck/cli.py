@@ -558,6 +558,7 @@ def diff(
     def body() -> int:
         from driftcheck.check import diff as run
         from driftcheck.check import now, tool
+        from driftcheck.dburl import redact
         from driftcheck.report.model import DiffReport, summarize
         from driftcheck.report.text import render_diff
 
@@ -571,8 +572,8 @@ def diff(
         report = DiffReport(
             tool=tool(),
             generated_at=now(),
-            expected=a,
-            actual=b,
+            expected=redact(a) or a,
+            actual=redact(b) or b,
             status="different" if changes else "same",
             changes=changes,
             summary=summarize(changes),
