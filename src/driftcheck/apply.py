@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from driftcheck import normalize
 from driftcheck.check import Settings, Validation, ignore_objects, validate
@@ -118,8 +118,30 @@ def _skipped_statement(sql: str) -> str | None:
     return None
 
 
-def prepare(s: Settings, to: str | None) -> Prepared:
-    """The plan and the steps apply would carry out; refuses when the plan has a flag."""
+def recover(database: str, timeout: float) -> None:
+    """Let SQLite roll back a crashed writer's hot journal, as any writer would.
+
+    The read-only check that follows cannot: it would refuse the database.
+    """
+    check_database_file(database)
+    try:
+        conn = sqlite3.connect(database, isolation_level=None, timeout=timeout)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise database_error(database, exc, writing=True) from None
+
+
+def prepare(s: Settings, to: str | None, *, writing: bool = True) -> Prepared:
+    """The plan and the steps apply would carry out; refuses when the plan has a flag.
+
+    `writing`: apply is going to write (not a dry run), so a hot journal left by a
+    killed writer is rolled back first, as SQLite does for any writer.
+    """
+    if writing:
+        recover(s.require_database(), s.config.busy_timeout)
     v = validate(s)
     if v.expected.migration_set is None:
         raise DriftcheckError(
@@ -210,9 +232,15 @@ def _inline(w: Write) -> str:
 
 
 def backup_path(database: str) -> Path:
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    """`<db>.<UTC time to the microsecond>.bak` beside the database, never an existing file."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
     p = Path(database)
-    return p.with_name(f"{p.name}.{stamp}.bak")
+    target = p.with_name(f"{p.name}.{stamp}.bak")
+    n = 1
+    while target.exists():
+        n += 1
+        target = p.with_name(f"{p.name}.{stamp}-{n}.bak")
+    return target
 
 
 def _remove(path: Path) -> None:
@@ -273,12 +301,16 @@ def execute(
     p: Prepared,
     s: Settings,
     *,
-    backup: Path | None,
+    backup: Path | None | Literal["default"],
     busy_timeout: float,
     on_done: Callable[[Done], None] | None = None,
     on_backup: Callable[[Path], None] | None = None,
 ) -> Outcome:
-    """Carry the prepared steps out (the caller has asked for confirmation)."""
+    """Carry the prepared steps out (the caller has asked for confirmation).
+
+    `backup`: a path, "default" (a timestamped file beside the database, named
+    once the run lock is held so that runs never pick the same name), or None.
+    """
     database = s.require_database()
     outcome = Outcome()
     if not p.steps:
@@ -286,7 +318,8 @@ def execute(
     check_database_file(database)
     with run_lock(database, busy_timeout):
         if backup is not None:
-            outcome.backup = take_backup(database, backup)
+            target = backup_path(database) if backup == "default" else backup
+            outcome.backup = take_backup(database, target)
             if on_backup is not None:
                 on_backup(outcome.backup)
         _execute_steps(p, s, database, busy_timeout, outcome, on_done)
@@ -488,7 +521,7 @@ def _foreign_keys(conn: sqlite3.Connection, m: Migration, before: set[Any]) -> N
     if rows:
         detail = "; ".join(f"{table} row {rowid} -> {parent}" for table, rowid, parent, _ in rows)
         raise ApplyError(
-            f"version {m.version}: foreign key check failed: {detail}",
+            f"version {m.version} ({m.label}): foreign key check failed: {detail}",
             hint="the version was rolled back; fix the orphaned rows, then apply again",
             code="foreign_key_check",
         )

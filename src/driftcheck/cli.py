@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any, Literal, NoReturn
 
 import typer
 
@@ -482,7 +482,7 @@ def apply(
             history=history,
         )
         try:
-            prepared = run.prepare(s, to)
+            prepared = run.prepare(s, to, writing=not dry_run)
         except run.ApplyRefused as exc:
             typer.echo(f"driftcheck apply: refused: {exc.message}", err=True)
             if exc.hint:
@@ -507,7 +507,9 @@ def apply(
             if not typer.confirm(f"{database}: {summary}. Go ahead?", default=False):
                 typer.echo("driftcheck apply: nothing changed")
                 return 1
-        target = None if no_backup else (Path(backup) if backup else run.backup_path(database))
+        target: Path | None | Literal["default"] = (
+            None if no_backup else (Path(backup) if backup else "default")
+        )
 
         def report(done: Any) -> None:
             note = f" ({done.note})" if done.note else ""

@@ -214,7 +214,11 @@ def read_readonly(
             raise database_error(path, exc) from None
         try:
             register_functions(conn, functions)
+            # One read transaction: every query sees the same committed state, so a
+            # writer committing in between cannot show a version half-recorded.
+            conn.execute("BEGIN")
             result = read(conn)
+            conn.execute("COMMIT")
         except sqlite3.Error as exc:
             raise database_error(path, exc) from None
         finally:
