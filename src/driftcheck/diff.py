@@ -247,35 +247,60 @@ class _Differ:
                 "keep it)",
             )
 
-    # -- tables -------------------------------------------------------------
-    def tables(self) -> None:
-        pairs, missing, unexpected = _match(
-            self.expected.tables.values(), self.actual.tables.values(), lambda t: fold(t.name)
-        )
-        missing, unexpected = self._renamed("table", missing, unexpected, lambda t: t.name)
-        for t in missing:
+    def _objects(
+        self,
+        kind: ObjectType,
+        expected: Iterable[Any],
+        actual: Iterable[Any],
+        compare: Callable[[Any, Any], None],
+        *,
+        table_of: Callable[[Any], str | None],
+        label: Callable[[Any], str],
+        severity: Callable[[Any, bool], Severity],
+        summary: Callable[[Any], Any] = lambda o: None,
+        consequence: Callable[[Any], str] = lambda o: "",
+    ) -> None:
+        """Top-level objects of one kind: matched by name, then renames, then the rest."""
+        pairs, missing, unexpected = _match(expected, actual, lambda o: fold(o.name))
+        missing, unexpected = self._renamed(kind, missing, unexpected, table_of)
+        for o in missing:
             self.add(
-                "table",
+                kind,
                 "missing",
-                table=t.name,
-                name=t.name,
-                path=t.name,
-                severity="error",
-                message=f"table {t.name} is missing",
+                table=table_of(o),
+                name=o.name,
+                path=o.name,
+                expected=summary(o),
+                severity=severity(o, True),
+                message=f"{label(o)} is missing",
             )
-        for t in unexpected:
+        for o in unexpected:
             self.add(
-                "table",
+                kind,
                 "unexpected",
-                table=t.name,
-                name=t.name,
-                path=t.name,
-                severity="warning",
-                message=f"table {t.name} exists in the database but no migration creates it",
+                table=table_of(o),
+                name=o.name,
+                path=o.name,
+                actual=summary(o),
+                severity=severity(o, False),
+                message=f"{label(o)} exists in the database but no migration creates it"
+                f"{consequence(o)}",
             )
         for e, a in pairs:
-            if ("table", fold(e.name)) not in self.same:
-                self.table(e, a)
+            if (kind, fold(e.name)) not in self.same:
+                compare(e, a)
+
+    # -- tables -------------------------------------------------------------
+    def tables(self) -> None:
+        self._objects(
+            "table",
+            self.expected.tables.values(),
+            self.actual.tables.values(),
+            self.table,
+            table_of=lambda t: t.name,
+            label=lambda t: f"table {t.name}",
+            severity=lambda t, missing: "error" if missing else "warning",
+        )
 
     def table(self, e: Table, a: Table) -> None:
         n = e.name
@@ -907,37 +932,19 @@ class _Differ:
 
     # -- indexes --------------------------------------------------------------
     def indexes(self) -> None:
-        pairs, missing, unexpected = _match(
-            self.expected.indexes.values(), self.actual.indexes.values(), lambda i: fold(i.name)
+        self._objects(
+            "index",
+            self.expected.indexes.values(),
+            self.actual.indexes.values(),
+            self.index,
+            table_of=lambda i: i.table,
+            label=lambda i: f"{'unique ' if i.unique else ''}index {i.name} on {i.table}",
+            summary=_index_summary,
+            severity=lambda i, missing: "error" if i.unique else "warning",
+            consequence=lambda i: (
+                " (it rejects rows the application may write)" if i.unique else ""
+            ),
         )
-        missing, unexpected = self._renamed("index", missing, unexpected, lambda i: i.table)
-        for i in missing:
-            self.add(
-                "index",
-                "missing",
-                table=i.table,
-                name=i.name,
-                path=i.name,
-                expected=_index_summary(i),
-                severity="error" if i.unique else "warning",
-                message=f"{'unique ' if i.unique else ''}index {i.name} on {i.table} is missing",
-            )
-        for i in unexpected:
-            self.add(
-                "index",
-                "unexpected",
-                table=i.table,
-                name=i.name,
-                path=i.name,
-                actual=_index_summary(i),
-                severity="error" if i.unique else "warning",
-                message=f"{'unique ' if i.unique else ''}index {i.name} on {i.table} "
-                "exists in the database but no migration creates it"
-                + (" (it rejects rows the application may write)" if i.unique else ""),
-            )
-        for e, a in pairs:
-            if ("index", fold(e.name)) not in self.same:
-                self.index(e, a)
 
     def index(self, e: Index, a: Index) -> None:
         n = e.name
@@ -1025,35 +1032,16 @@ class _Differ:
 
     # -- views and triggers ---------------------------------------------------
     def views(self) -> None:
-        pairs, missing, unexpected = _match(
-            self.expected.views.values(), self.actual.views.values(), lambda v: fold(v.name)
+        self._objects(
+            "view",
+            self.expected.views.values(),
+            self.actual.views.values(),
+            self.view,
+            table_of=lambda v: None,
+            label=lambda v: f"view {v.name}",
+            summary=lambda v: v.sql,
+            severity=lambda v, missing: "error" if missing else "warning",
         )
-        missing, unexpected = self._renamed("view", missing, unexpected, lambda v: None)
-        for v in missing:
-            self.add(
-                "view",
-                "missing",
-                table=None,
-                name=v.name,
-                path=v.name,
-                severity="error",
-                expected=v.sql,
-                message=f"view {v.name} is missing",
-            )
-        for v in unexpected:
-            self.add(
-                "view",
-                "unexpected",
-                table=None,
-                name=v.name,
-                path=v.name,
-                severity="warning",
-                actual=v.sql,
-                message=f"view {v.name} exists in the database but no migration creates it",
-            )
-        for e, a in pairs:
-            if ("view", fold(e.name)) not in self.same:
-                self.view(e, a)
 
     def view(self, e: View, a: View) -> None:
         n = e.name
@@ -1088,36 +1076,17 @@ class _Differ:
             )
 
     def triggers(self) -> None:
-        pairs, missing, unexpected = _match(
-            self.expected.triggers.values(), self.actual.triggers.values(), lambda t: fold(t.name)
+        self._objects(
+            "trigger",
+            self.expected.triggers.values(),
+            self.actual.triggers.values(),
+            self.trigger,
+            table_of=lambda t: t.table,
+            label=lambda t: f"trigger {t.name} on {t.table}",
+            summary=lambda t: t.sql,
+            severity=lambda t, missing: "error",
+            consequence=lambda t: " (it runs on every matching write)",
         )
-        missing, unexpected = self._renamed("trigger", missing, unexpected, lambda t: t.table)
-        for t in missing:
-            self.add(
-                "trigger",
-                "missing",
-                table=t.table,
-                name=t.name,
-                path=t.name,
-                expected=t.sql,
-                severity="error",
-                message=f"trigger {t.name} on {t.table} is missing",
-            )
-        for t in unexpected:
-            self.add(
-                "trigger",
-                "unexpected",
-                table=t.table,
-                name=t.name,
-                path=t.name,
-                actual=t.sql,
-                severity="error",
-                message=f"trigger {t.name} on {t.table} exists in the database but no "
-                "migration creates it (it runs on every matching write)",
-            )
-        for e, a in pairs:
-            if ("trigger", fold(e.name)) not in self.same:
-                self.trigger(e, a)
 
     def trigger(self, e: Trigger, a: Trigger) -> None:
         n = e.name
