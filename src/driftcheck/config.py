@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -48,7 +48,6 @@ HistoryKind = Literal[
     "goose",
     "none",
 ]
-HISTORY_KINDS: tuple[str, ...] = get_args(HistoryKind)
 
 
 class HistoryConfig(_Section):

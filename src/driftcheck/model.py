@@ -232,7 +232,6 @@ class Trigger(_Model):
 
 
 SchemaObject = Table | Index | View | Trigger
-ObjectKind = Literal["table", "index", "view", "trigger"]
 
 
 class Schema(_Model):
@@ -248,9 +247,6 @@ class Schema(_Model):
             *self.views.values(),
             *self.triggers.values(),
         ]
-
-    def is_empty(self) -> bool:
-        return not (self.tables or self.indexes or self.views or self.triggers)
 
     @classmethod
     def of(cls, objects: Any) -> Schema:

@@ -31,7 +31,7 @@ from pydantic import BaseModel, ValidationError
 
 from driftcheck import __version__
 from driftcheck.errors import SnapshotError
-from driftcheck.migrations.model import Migration, MigrationSet
+from driftcheck.migrations.model import MigrationSet
 from driftcheck.model import Index, SchemaObject, Table, Trigger, View, raw_hash
 from driftcheck.replay import Baseline, ObjectKey, Replayer, VersionState, object_key
 from driftcheck.sqlite.connect import FunctionStub, open_memory
@@ -69,10 +69,6 @@ class Manifest:
     @property
     def chain(self) -> list[tuple[str, str]]:
         return [(v["version"], v["checksum"]) for v in self.versions]
-
-
-def _entries(migrations: Sequence[Migration]) -> list[tuple[str, str]]:
-    return [(m.version, m.checksum) for m in migrations]
 
 
 def read_manifest(directory: Path) -> Manifest | None:

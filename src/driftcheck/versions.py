@@ -29,7 +29,3 @@ def version_key(version: str) -> VersionKey:
     while len(parts) > 1 and parts[-1] == (0, 0, ""):
         parts.pop()
     return tuple(parts)
-
-
-def same_version(a: str, b: str) -> bool:
-    return version_key(a) == version_key(b)

@@ -7,7 +7,6 @@ that tool would. Every identifier that reaches SQL is quoted with `ident`.
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -140,10 +139,6 @@ def table_exists(conn: sqlite3.Connection, name: str) -> bool:
 
 def columns_of(conn: sqlite3.Connection, table: str) -> list[str]:
     return [fold(r[0]) for r in conn.execute("SELECT name FROM pragma_table_info(?)", (table,))]
-
-
-def sha256_hex(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def text_or_none(value: Any) -> str | None:

@@ -31,11 +31,6 @@ def skip_trivia(text: str, pos: int = 0, end: int | None = None) -> int:
     return match.end() if match else pos
 
 
-def is_trivia(text: str) -> bool:
-    """True when `text` holds nothing but whitespace and comments."""
-    return skip_trivia(text) >= len(text)
-
-
 def _pieces(text: str) -> Iterator[tuple[int, int]]:
     """(start, end) spans of complete statements; the last one may lack its ';'."""
     # complete_statement() refuses NUL characters; a space is as good for the test.

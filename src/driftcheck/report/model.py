@@ -12,8 +12,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from driftcheck.diff import Change
 
-REPORT_VERSION = 1
-
 Status = Literal["clean", "pending", "drift", "error"]
 
 

@@ -5,9 +5,7 @@ Colour only when writing to a terminal (and never with NO_COLOR set).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
-from typing import Any
 
 from driftcheck.diff import Change
 from driftcheck.normalize import fold
@@ -54,10 +52,6 @@ def changes_block(changes: Iterable[Change], style: Style) -> list[str]:
             sev = style(f"{c.severity:<7}", _SEVERITY_COLOUR[c.severity])
             lines.append(f"  {_SYMBOL[c.change]} {sev}  {c.message}")
     return lines
-
-
-def _value(v: Any) -> str:
-    return v if isinstance(v, str) else json.dumps(v)
 
 
 def render_report(

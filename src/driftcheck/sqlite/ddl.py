@@ -401,10 +401,6 @@ class _Cursor:
             return True
         return False
 
-    def expect_punct(self, p: str) -> None:
-        if not self.accept_punct(p):
-            raise self.error(f"expected {p!r}")
-
     def name(self, what: str = "a name") -> str:
         t = self.peek()
         if t is None or not t.is_name:
