@@ -363,3 +363,10 @@ def test_forced_format_that_does_not_fit(cli, tmp_path):
     assert r.exit_code == 2 and "0001_a.sql" in r.stderr
     r = cli("validate", "--db", str(db), "--migrations", str(mig), "--migrations-format", "nope")
     assert r.exit_code == 2
+
+
+def test_no_colour_codes_when_not_a_terminal(cli, tmp_path):
+    db = db_at(tmp_path / "app.db", 11)
+    r = cli("plan", "--db", str(db), "--migrations", str(EXAMPLES))
+    assert "\x1b[" not in r.stdout + r.stderr
+    assert "PENDING" in r.stdout
