@@ -15,7 +15,7 @@ What is measured (inputs are synthetic and deterministic: see synth.py):
                in-memory database, with no reading back at all.
                `load_migrations` (finding, reading, splitting) is timed apart.
 2. introspect  a 1,000-table database (8 columns, FKs, 2 indexes, CHECKs,
-               collations) read by `open_readonly` + `read_objects`.
+               collations) read by `read_readonly` + `read_objects`.
                peer: per-table reflection the way ORMs do it (PRAGMA
                table_xinfo / index_list / index_xinfo / foreign_key_list for
                each table; rows fetched, no model built); SQLAlchemy's
@@ -120,24 +120,23 @@ def _work_replay(a: dict[str, Any]) -> dict[str, Any]:
 
 
 def _work_introspect(a: dict[str, Any]) -> dict[str, Any]:
-    from driftcheck.sqlite.connect import open_readonly
+    from driftcheck.sqlite.connect import read_readonly
     from driftcheck.sqlite.introspect import read_objects
 
     def read() -> int:
-        conn = open_readonly(a["database"])
-        try:
-            return len(read_objects(conn))
-        finally:
-            conn.close()
+        return read_readonly(a["database"], (), lambda conn: len(read_objects(conn)))
 
     seconds, objects = _timed(read)
     # Count the statements on a second, untimed read: the trace callback is a
     # Python call per statement and would tax the timed one.
     traced: list[str] = []
-    conn = open_readonly(a["database"])
-    conn.set_trace_callback(traced.append)
-    read_objects(conn)
-    conn.close()
+
+    def traced_read(conn: Any) -> None:
+        conn.set_trace_callback(traced.append)
+        read_objects(conn)
+
+    read_readonly(a["database"], (), traced_read)
+    traced = [t for t in traced if t not in ("BEGIN", "COMMIT")]  # the read transaction
     # SQLite also traces the statements a pragma table-valued function runs
     # inside a query ("-- PRAGMA index_list='t'"): those are not driftcheck's.
     queries = [q for q in traced if not q.startswith("-- ")]
@@ -184,15 +183,11 @@ def _work_snapshot(a: dict[str, Any]) -> dict[str, Any]:
 def _work_diff(a: dict[str, Any]) -> dict[str, Any]:
     from driftcheck.diff import diff_schemas
     from driftcheck.model import Schema
-    from driftcheck.sqlite.connect import open_readonly
+    from driftcheck.sqlite.connect import read_readonly
     from driftcheck.sqlite.introspect import read_objects
 
     def schema(path: str) -> Schema:
-        conn = open_readonly(path)
-        try:
-            return Schema.of(read_objects(conn))
-        finally:
-            conn.close()
+        return read_readonly(path, (), lambda conn: Schema.of(read_objects(conn)))
 
     left, right = schema(a["left"]), schema(a["right"])
     cold, changes = _timed(lambda: diff_schemas(left, right))
