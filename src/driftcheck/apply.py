@@ -37,7 +37,7 @@ from driftcheck.errors import DatabaseError, DriftcheckError
 from driftcheck.history import History, Store
 from driftcheck.history.base import Write
 from driftcheck.migrations.model import Migration, Statement
-from driftcheck.model import canonical_hash
+from driftcheck.model import Form
 from driftcheck.plan import Segments, footprint, segments_of
 from driftcheck.replay import ObjectKey, VersionState, object_key
 from driftcheck.report.model import PlanEntry
@@ -292,9 +292,9 @@ def take_backup(database: str, target: Path) -> Path:
     return target
 
 
-def _hashes(conn: sqlite3.Connection, s: Settings, internal: set[str]) -> dict[ObjectKey, str]:
+def _forms(conn: sqlite3.Connection, s: Settings, internal: set[str]) -> dict[ObjectKey, Form]:
     objects = ignore_objects(read_objects(conn), s.config.ignore, internal)
-    return {object_key(o): canonical_hash(o) for o in objects}
+    return {object_key(o): Form(o) for o in objects}
 
 
 def execute(
@@ -434,7 +434,7 @@ def _run_step(
         how = "recorded"
         if step.action == "apply":
             how = "applied"
-            before = _hashes(conn, s, internal)
+            before = _forms(conn, s, internal)
             violations = set(conn.execute("PRAGMA foreign_key_check").fetchall())
             for stmt in m.statements:
                 if _skipped_statement(stmt.sql):
@@ -481,26 +481,22 @@ def _verify(
     conn: sqlite3.Connection,
     s: Settings,
     internal: set[str],
-    before: dict[ObjectKey, str],
+    before: dict[ObjectKey, Form],
     states: list[VersionState],
     segments: Segments,
     step: Step,
 ) -> None:
     """The version must leave exactly its expected footprint, and touch nothing else."""
-    after = _hashes(conn, s, internal)
+    after = _forms(conn, s, internal)
     target = states[step.index]
     keys = set(footprint(states, step.index, segments))
+    absent = Form(None)
     wrong = []
     for key in sorted(keys):
-        want = (
-            canonical_hash(target.objects[key], target.hashes[key])
-            if key in target.objects
-            else None
-        )
-        if after.get(key) != want:
+        if not after.get(key, absent).same(Form(target.objects.get(key))):
             wrong.append(f"{key[0]} {key[1]} is not as version {step.migration.version} expects")
     for key in sorted((set(before) | set(after)) - keys):
-        if before.get(key) != after.get(key):
+        if not before.get(key, absent).same(after.get(key, absent)):
             wrong.append(
                 f"{key[0]} {key[1]} changed, but version {step.migration.version} "
                 "does not change it"

@@ -258,89 +258,96 @@ def read_database(path: str, s: Settings) -> Schema:
 # Ignoring objects
 
 
-def _ignored(obj: SchemaObject, patterns: Sequence[str], tables: Collection[str]) -> bool:
-    table = getattr(obj, "table", None)
-    if table is not None and normalize.fold(table) in tables:
-        return True  # objects on an ignored table go with it
-    for pattern in patterns:
-        kind, sep, glob = pattern.partition(":")
-        if not sep:
-            kind, glob = "", pattern
-        if kind and kind != obj.kind:
-            continue
-        if fnmatch.fnmatchcase(normalize.fold(obj.name), normalize.fold(glob)):
-            return True
-    return False
+class Ignore:
+    """Which objects to leave out: `ignore` globs, and whole tables (history tables).
+
+    Objects on an ignored table (its indexes and triggers) go with it. Answers are
+    memoised: the same objects recur in every version's schema.
+    """
+
+    def __init__(self, patterns: Sequence[str], tables: Collection[str] = ()) -> None:
+        self.globs: list[tuple[str, str]] = []
+        for pattern in patterns:
+            kind, sep, glob = pattern.partition(":")
+            if not sep:
+                kind, glob = "", pattern
+            elif kind not in ("table", "index", "view", "trigger"):
+                raise ConfigError(
+                    f"ignore pattern {pattern!r}: unknown object kind {kind!r}",
+                    hint="use table:, index:, view: or trigger: before the name pattern, "
+                    "or no prefix",
+                    code="config_value",
+                )
+            self.globs.append((kind, normalize.fold(glob)))
+        self.tables = {normalize.fold(t) for t in tables}
+        self._seen: dict[tuple[str, str, str | None], bool] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self.globs or self.tables)
+
+    def _match(self, kind: str, folded: str) -> bool:
+        return any((not k or k == kind) and fnmatch.fnmatchcase(folded, g) for k, g in self.globs)
+
+    def table(self, name: str) -> bool:
+        folded = normalize.fold(name)
+        return folded in self.tables or self._match("table", folded)
+
+    def key(self, key: ObjectKey) -> bool:
+        """For objects known only by key (removed ones): by their own name."""
+        return self.table(key[1]) if key[0] == "table" else self._match(*key)
+
+    def __call__(self, obj: SchemaObject) -> bool:
+        table = getattr(obj, "table", None)
+        memo = (obj.kind, obj.name, table)
+        found = self._seen.get(memo)
+        if found is None:
+            if obj.kind == "table":
+                found = self.table(obj.name)
+            else:
+                found = (table is not None and self.table(table)) or self._match(
+                    obj.kind, normalize.fold(obj.name)
+                )
+            self._seen[memo] = found
+        return found
 
 
 def ignore_objects(
     objects: Sequence[SchemaObject], patterns: Sequence[str], tables: Collection[str] = ()
 ) -> list[SchemaObject]:
     """Objects not ignored; `tables` (folded names) are left out with what is on them."""
-    if not patterns and not tables:
-        return list(objects)
-    for pattern in patterns:
-        kind, sep, _ = pattern.partition(":")
-        if sep and kind not in ("table", "index", "view", "trigger"):
-            raise ConfigError(
-                f"ignore pattern {pattern!r}: unknown object kind {kind!r}",
-                hint="use table:, index:, view: or trigger: before the name pattern, or no prefix",
-                code="config_value",
-            )
-    ignored = {
-        normalize.fold(o.name)
-        for o in objects
-        if o.kind == "table" and (normalize.fold(o.name) in tables or _ignored(o, patterns, ()))
-    }
-    return [
-        o
-        for o in objects
-        if not (o.kind == "table" and normalize.fold(o.name) in ignored)
-        and not _ignored(o, patterns, ignored)
-    ]
+    ignored = Ignore(patterns, tables)
+    return [o for o in objects if not ignored(o)] if ignored else list(objects)
 
 
-def _filter_state(
-    state: VersionState, patterns: Sequence[str], tables: Collection[str]
-) -> VersionState:
-    keep = {
-        (o.kind, normalize.fold(o.name))
-        for o in ignore_objects(list(state.objects.values()), patterns, tables)
+def _filter_state(state: VersionState, ignored: Ignore) -> VersionState:
+    drop = {k for k, o in state.objects.items() if ignored(o)}
+    removed = {k for k in state.removed if ignored.key(k)}
+    if not drop and not removed:
+        return state  # the usual case: keep the state and what it has cached
+    objects: dict[ObjectKey, SchemaObject] = {
+        k: o for k, o in state.objects.items() if k not in drop
     }
-    objects: dict[ObjectKey, SchemaObject] = {k: o for k, o in state.objects.items() if k in keep}
     return VersionState(
         state.version,
         state.name,
         state.checksum,
         objects,
         {k: state.hashes[k] for k in objects},
-        state.changed & keep,
-        {k for k in state.removed if k in keep or not _dropped(k, patterns, tables)},
+        state.changed - drop,
+        state.removed - removed,
     )
-
-
-def _dropped(key: ObjectKey, patterns: Sequence[str], tables: Collection[str]) -> bool:
-    """Whether a removed object would have been ignored (its model is gone)."""
-    if key[0] == "table" and key[1] in tables:
-        return True
-    for pattern in patterns:
-        kind, sep, glob = pattern.partition(":")
-        if not sep:
-            kind, glob = "", pattern
-        if (not kind or kind == key[0]) and fnmatch.fnmatchcase(key[1], normalize.fold(glob)):
-            return True
-    return False
 
 
 def apply_ignore(
     expected: Expected, actual: Schema, patterns: Sequence[str], tables: Collection[str] = ()
 ) -> tuple[Expected, Schema]:
     """Leave out ignored objects, and `tables` (folded: history tables), on both sides."""
-    if not patterns and not tables:
+    ignored = Ignore(patterns, tables)
+    if not ignored:
         return expected, actual
-    states = [_filter_state(st, patterns, tables) for st in expected.states]
+    states = [_filter_state(st, ignored) for st in expected.states]
     filtered = dataclasses.replace(expected, states=states)
-    return filtered, Schema.of(ignore_objects(actual.objects(), patterns, tables))
+    return filtered, Schema.of([o for o in actual.objects() if not ignored(o)])
 
 
 # --------------------------------------------------------------------------

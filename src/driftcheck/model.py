@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler, GetJsonSchemaHandler
@@ -302,6 +304,31 @@ def raw_hash(obj: SchemaObject) -> str:
     Equal raw hashes imply equal canonical hashes, never the other way round.
     """
     return hashlib.sha256(obj.model_dump_json().encode()).hexdigest()
+
+
+def shape_hash(obj: SchemaObject) -> str:
+    """Hash of an object as read, without its CREATE statement's text: cheap, no
+    parsing, and blind to SQLite rewriting that text (quotes added by a rename)."""
+    return hashlib.sha256(obj.model_dump_json(exclude={"sql"}).encode()).hexdigest()
+
+
+@dataclass(frozen=True, eq=False)
+class Form:
+    """An object's form in one schema (None: absent), compared cheaply first."""
+
+    obj: SchemaObject | None
+
+    @cached_property
+    def shape(self) -> str | None:
+        return shape_hash(self.obj) if self.obj is not None else None
+
+    def same(self, other: Form) -> bool:
+        """Equal in meaning: the same shape, or failing that the same canonical form."""
+        if self.shape == other.shape:
+            return True
+        if self.obj is None or other.obj is None:
+            return False
+        return canonical_hash(self.obj) == canonical_hash(other.obj)
 
 
 _CANONICAL_BY_RAW: dict[str, str] = {}

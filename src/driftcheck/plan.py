@@ -22,7 +22,7 @@ from typing import Any, Literal
 from driftcheck.diff import Change
 from driftcheck.history import History, Store
 from driftcheck.migrations.model import Migration
-from driftcheck.model import Schema, canonical_hash
+from driftcheck.model import Form, Schema
 from driftcheck.normalize import fold
 from driftcheck.replay import ObjectKey, VersionState, object_key
 from driftcheck.report.model import Evidence, PlanEntry
@@ -41,29 +41,28 @@ class Plan:
         return sum(1 for e in self.entries if e.action == action)
 
 
-Segments = dict[ObjectKey, list[tuple[int, str | None]]]
+Run = tuple[int, Form]  # (first state index, the object's form from there on)
+Segments = dict[ObjectKey, list[Run]]
 
 
 def segments_of(states: Sequence[VersionState]) -> Segments:
-    """For every object some version touches: (first state index, canonical form) runs."""
-    out: dict[ObjectKey, list[tuple[int, str | None]]] = {}
-    first = states[0].canonical_hashes()
+    """For every object some version touches: the runs of states with one form of it."""
+    out: Segments = {}
+    first = states[0].objects
     for j in range(1, len(states)):
         st = states[j]
         for key in st.changed | st.removed:
             runs = out.get(key)
             if runs is None:
-                runs = out[key] = [(0, first.get(key))]
-            form = canonical_hash(st.objects[key], st.hashes[key]) if key in st.objects else None
-            if runs[-1][1] != form:
+                runs = out[key] = [(0, Form(first.get(key)))]
+            form = Form(st.objects.get(key))
+            if runs[-1][1].shape != form.shape:
                 runs.append((j, form))
     return out
 
 
-def footprint(
-    states: Sequence[VersionState], i: int, segments: dict[ObjectKey, list[tuple[int, str | None]]]
-) -> list[ObjectKey]:
-    """Objects version i really changes (not just their stored text)."""
+def footprint(states: Sequence[VersionState], i: int, segments: Segments) -> list[ObjectKey]:
+    """Objects version i changes (not just the text SQLite stores for them)."""
     keys = []
     for key in sorted(states[i].changed | states[i].removed):
         runs = segments.get(key, [])
@@ -72,31 +71,33 @@ def footprint(
     return keys
 
 
-def _verdict(
-    runs: list[tuple[int, str | None]], i: int, actual: str | None, last: int, effective: int
-) -> Verdict:
+def _verdict(runs: list[Run], i: int, actual: Form, last: int, effective: int) -> Verdict:
     """Does the database hold version i's form of the object (or a later one)?"""
-    yes = no = False
-    for n, (start, form) in enumerate(runs):
-        end = runs[n + 1][0] - 1 if n + 1 < len(runs) else last
-        if form != actual:
-            continue
-        yes = yes or end >= i
-        no = no or start < i
+    spans = [
+        (start, runs[n + 1][0] - 1 if n + 1 < len(runs) else last, form)
+        for n, (start, form) in enumerate(runs)
+    ]
+    # Compare shapes first (no parsing); only when no run has the database's exact
+    # shape, compare canonical forms (a differently written but equal object).
+    matching = [(a, b) for a, b, form in spans if form.shape == actual.shape]
+    if not matching:
+        matching = [(a, b) for a, b, form in spans if form.same(actual)]
+    yes = any(end >= i for _, end in matching)
+    no = any(start < i for start, _ in matching)
     if yes and no:  # the same form before and after (e.g. created, later dropped)
         return "yes" if effective >= i else "no"
     return "yes" if yes else "no" if no else "neither"
 
 
-def _effect(before: str | None, after: str | None) -> Literal["creates", "changes", "drops"]:
-    return "creates" if before is None else "drops" if after is None else "changes"
+def _effect(before: Form, after: Form) -> Literal["creates", "changes", "drops"]:
+    return "creates" if before.obj is None else "drops" if after.obj is None else "changes"
 
 
 def _evidence(
     states: Sequence[VersionState],
     i: int,
     key: ObjectKey,
-    runs: list[tuple[int, str | None]],
+    runs: list[Run],
     verdict: Verdict,
 ) -> Evidence:
     before = next(form for start, form in reversed(runs) if start < i)
@@ -146,7 +147,8 @@ def build_plan(
     migrations: dict[str, Migration],
 ) -> Plan:
     """One entry per version (and per unknown recorded version), plus unattributed drift."""
-    current = {object_key(o): canonical_hash(o) for o in actual.objects()}
+    current = {object_key(o): Form(o) for o in actual.objects()}
+    absent = Form(None)
     segments = segments_of(states)
     last = len(states) - 1
     recorded_store = history is not None and history.exists
@@ -158,7 +160,9 @@ def build_plan(
         st = states[i]
         version = st.version or ""
         keys = footprint(states, i, segments)
-        verdicts = {k: _verdict(segments[k], i, current.get(k), last, effective) for k in keys}
+        verdicts = {
+            k: _verdict(segments[k], i, current.get(k, absent), last, effective) for k in keys
+        }
         evidence = [_evidence(states, i, k, segments[k], v) for k, v in verdicts.items()]
         for k, v in verdicts.items():
             if (v == "yes" and i > effective) or (v != "yes" and i <= effective):
