@@ -319,14 +319,10 @@ def ignore_objects(
     return [o for o in objects if not ignored(o)] if ignored else list(objects)
 
 
-def _filter_state(state: VersionState, ignored: Ignore) -> VersionState:
-    drop = {k for k, o in state.objects.items() if ignored(o)}
-    removed = {k for k in state.removed if ignored.key(k)}
+def _without(state: VersionState, drop: set[ObjectKey], removed: set[ObjectKey]) -> VersionState:
     if not drop and not removed:
         return state  # the usual case: keep the state and what it has cached
-    objects: dict[ObjectKey, SchemaObject] = {
-        k: o for k, o in state.objects.items() if k not in drop
-    }
+    objects = {k: o for k, o in state.objects.items() if k not in drop}
     return VersionState(
         state.version,
         state.name,
@@ -345,7 +341,18 @@ def apply_ignore(
     ignored = Ignore(patterns, tables)
     if not ignored:
         return expected, actual
-    states = [_filter_state(st, ignored) for st in expected.states]
+    # Whether an object is ignored depends on its names alone, so each version
+    # only needs its own changes looked at.
+    drop: set[ObjectKey] = set()
+    states = []
+    for n, st in enumerate(expected.states):
+        if n == 0:
+            drop = {k for k, o in st.objects.items() if ignored(o)}
+        else:
+            drop = (drop - st.removed - st.changed) | {
+                k for k in st.changed if ignored(st.objects[k])
+            }
+        states.append(_without(st, drop, {k for k in st.removed if ignored.key(k)}))
     filtered = dataclasses.replace(expected, states=states)
     return filtered, Schema.of([o for o in actual.objects() if not ignored(o)])
 
