@@ -21,8 +21,11 @@ CORPORA = SHARED / "corpora"
 
 def schema_of(sql: str) -> Schema:
     conn = sqlite3.connect(":memory:", isolation_level=None)
-    conn.executescript(sql)
-    return Schema.of(read_objects(conn))
+    try:
+        conn.executescript(sql)
+        return Schema.of(read_objects(conn))
+    finally:
+        conn.close()
 
 
 def make_db(path: Path, sql: str) -> Path:

@@ -166,8 +166,11 @@ styles = st.builds(
 
 def schema_of(sql: str) -> Schema:
     conn = sqlite3.connect(":memory:")
-    conn.executescript(sql)
-    return Schema.of(read_objects(conn))
+    try:
+        conn.executescript(sql)
+        return Schema.of(read_objects(conn))
+    finally:
+        conn.close()
 
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

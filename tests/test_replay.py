@@ -18,13 +18,13 @@ from driftcheck.sqlite.introspect import read_objects
 def test_incremental_states_equal_a_full_read_after_every_version():
     """Reading only changed objects must give exactly what a full read gives."""
     mset = load_migrations(str(EXAMPLES))
-    r = Replayer()
-    states = [r.initial_state()]
-    for m in mset.migrations:
-        states.append(r.apply(states[-1], m))
-        full = Schema.of(read_objects(r.conn))
-        assert states[-1].schema() == full, m.version
-        assert states[-1].raw_fingerprint == _raw_fp(full)
+    with Replayer() as r:
+        states = [r.initial_state()]
+        for m in mset.migrations:
+            states.append(r.apply(states[-1], m))
+            full = Schema.of(read_objects(r.conn))
+            assert states[-1].schema() == full, m.version
+            assert states[-1].raw_fingerprint == _raw_fp(full)
 
 
 def _raw_fp(schema: Schema) -> str:
@@ -131,6 +131,7 @@ def test_introspection_uses_a_constant_number_of_queries():
         queries: list[str] = []
         conn.set_trace_callback(queries.append)
         objects = read_objects(conn)
+        conn.close()
         assert len(objects) == 3 * n
         # The trace also shows each pragma a table-valued function runs inside a
         # query, as "-- PRAGMA ..." lines: those are not separate queries.

@@ -170,6 +170,15 @@ class Replayer:
     def _schema_version(self) -> int:
         return int(self.conn.execute("PRAGMA schema_version").fetchone()[0])
 
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Replayer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def initial_state(self, baseline: Baseline | None = None) -> VersionState:
         if baseline is not None:
             execute_statements(
@@ -254,5 +263,5 @@ def replay(
     progress: Callable[[int, int], None] | None = None,
 ) -> list[VersionState]:
     """Expected schema before the first version and after every version."""
-    r = Replayer(functions)
-    return r.run([r.initial_state(baseline)], migrations, progress)
+    with Replayer(functions) as r:
+        return r.run([r.initial_state(baseline)], migrations, progress)

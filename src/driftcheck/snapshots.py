@@ -351,28 +351,30 @@ def snapshot(
     start = 0
     resume = _resume_point(manifest, mset, baseline, cache, chain)
     if resume is not None:
+        conn = open_memory(functions)
         try:
             _, old_states = load(directory)
-            conn = open_memory(functions)
             conn.deserialize(zlib.decompress((cache / f"{chain[resume]}.ckpt").read_bytes()))
-            replayer = Replayer(functions, conn)
-            states = replayer.run(
-                list(old_states[: resume + 1]),
-                mset.migrations[resume:],
-                progress,
-                _saver(cache, chain, keep, replayer),
-            )
+            with Replayer(functions, conn) as replayer:
+                states = replayer.run(
+                    list(old_states[: resume + 1]),
+                    mset.migrations[resume:],
+                    progress,
+                    _saver(cache, chain, keep, replayer),
+                )
             start = resume
         except (SnapshotError, sqlite3.Error, zlib.error):
             states = None  # a damaged cache or snapshot: replay everything
+        finally:
+            conn.close()
     if states is None:
-        replayer = Replayer(functions)
-        states = replayer.run(
-            [replayer.initial_state(baseline)],
-            mset.migrations,
-            progress,
-            _saver(cache, chain, keep, replayer),
-        )
+        with Replayer(functions) as replayer:
+            states = replayer.run(
+                [replayer.initial_state(baseline)],
+                mset.migrations,
+                progress,
+                _saver(cache, chain, keep, replayer),
+            )
         start = 0
     for old in cache.glob("*.ckpt"):  # checkpoints of other histories
         if old.stem not in {chain[i] for i in keep}:
