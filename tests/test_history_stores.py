@@ -186,11 +186,11 @@ class Tool:
             conn.execute(
                 "INSERT INTO _sqlx_migrations "
                 "( version, description, success, checksum, execution_time ) "
-                "VALUES ( ?1, ?2, TRUE, ?3, -1 )",
+                "VALUES ( ?, ?, TRUE, ?, -1 )",  # sqlx numbers them ?1..?3
                 (int(v), name.replace("_", " "), hashlib.sha384(data).digest()),
             )
             conn.execute(
-                "UPDATE _sqlx_migrations SET execution_time = ?1 WHERE version = ?2",
+                "UPDATE _sqlx_migrations SET execution_time = ? WHERE version = ?",
                 (1_234_567, int(v)),
             )
         elif self.kind == "diesel":
