@@ -201,6 +201,29 @@ class _Differ:
             )
         )
 
+    def _table_changed(
+        self,
+        n: str,
+        *,
+        attribute: str,
+        expected: Any,
+        actual: Any,
+        severity: Severity,
+        message: str,
+    ) -> None:
+        self.add(
+            "table",
+            "changed",
+            table=n,
+            name=n,
+            path=n,
+            attribute=attribute,
+            expected=expected,
+            actual=actual,
+            severity=severity,
+            message=message,
+        )
+
     def _renamed(
         self,
         object_type: ObjectType,
@@ -309,12 +332,8 @@ class _Differ:
             self.virtual_table(e, a)
             return
         if (e.unparsed is not None or a.unparsed is not None) and e.unparsed != a.unparsed:
-            self.add(
-                "table",
-                "changed",
-                table=n,
-                name=n,
-                path=n,
+            self._table_changed(
+                n,
                 attribute="definition",
                 expected=e.sql,
                 actual=a.sql,
@@ -328,12 +347,8 @@ class _Differ:
         ):
             ev, av = getattr(e, attr), getattr(a, attr)
             if ev != av:
-                self.add(
-                    "table",
-                    "changed",
-                    table=n,
-                    name=n,
-                    path=n,
+                self._table_changed(
+                    n,
                     attribute=attr,
                     expected=ev,
                     actual=av,
@@ -354,12 +369,8 @@ class _Differ:
             def kind(t: Table) -> str:
                 return "a virtual table" if t.virtual else "an ordinary table"
 
-            self.add(
-                "table",
-                "changed",
-                table=n,
-                name=n,
-                path=n,
+            self._table_changed(
+                n,
                 attribute="virtual",
                 expected=e.virtual is not None,
                 actual=a.virtual is not None,
@@ -369,12 +380,8 @@ class _Differ:
             return
         assert e.virtual is not None and a.virtual is not None
         if e.virtual.module != a.virtual.module:
-            self.add(
-                "table",
-                "changed",
-                table=n,
-                name=n,
-                path=n,
+            self._table_changed(
+                n,
                 attribute="module",
                 expected=e.virtual.module,
                 actual=a.virtual.module,
@@ -383,12 +390,8 @@ class _Differ:
                 f"actual {a.virtual.module}",
             )
         elif e.virtual.args != a.virtual.args:
-            self.add(
-                "table",
-                "changed",
-                table=n,
-                name=n,
-                path=n,
+            self._table_changed(
+                n,
                 attribute="arguments",
                 expected=[x.sql for x in e.virtual.args],
                 actual=[x.sql for x in a.virtual.args],
@@ -403,12 +406,8 @@ class _Differ:
         ev = _parts_label(e.primary_key.parts) if e.primary_key else []
         av = _parts_label(a.primary_key.parts) if a.primary_key else []
         if ek != ak:
-            self.add(
-                "table",
-                "changed",
-                table=n,
-                name=n,
-                path=n,
+            self._table_changed(
+                n,
                 attribute="primary_key",
                 expected=ev,
                 actual=av,
@@ -440,12 +439,8 @@ class _Differ:
             and e.primary_key.on_conflict != a.primary_key.on_conflict
         ):
             ec, ac = e.primary_key.on_conflict or "ABORT", a.primary_key.on_conflict or "ABORT"
-            self.add(
-                "table",
-                "changed",
-                table=n,
-                name=n,
-                path=n,
+            self._table_changed(
+                n,
                 attribute="on_conflict",
                 expected=ec,
                 actual=ac,
@@ -453,12 +448,8 @@ class _Differ:
                 message=f"table {n}: PRIMARY KEY ON CONFLICT expected {ec}, actual {ac}",
             )
         if e.primary_key and a.primary_key and e.primary_key.name != a.primary_key.name:
-            self.add(
-                "table",
-                "changed",
-                table=n,
-                name=n,
-                path=n,
+            self._table_changed(
+                n,
                 attribute="primary_key_name",
                 expected=e.primary_key.name,
                 actual=a.primary_key.name,
