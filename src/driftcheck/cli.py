@@ -254,11 +254,11 @@ def _checked(
     fail_on_pending: bool = False,
     show_plan: bool = False,
 ) -> None:
-    """validate and plan: the same check, rendered with or without the whole plan."""
+    """validate, plan and status: the same check, rendered three ways."""
 
     def body() -> int:
         from driftcheck.check import validate as run
-        from driftcheck.report.text import render_report
+        from driftcheck.report.text import render_report, render_status
 
         s = _settings(
             config,
@@ -274,9 +274,12 @@ def _checked(
             typer.echo(result.report.model_dump_json(indent=2))
         else:
             name = result.expected.states[result.effective.index].name
-            text = render_report(
-                result.report, _style(), title=title, effective_name=name, show_plan=show_plan
-            )
+            if title == "status":
+                text = render_status(result.report, _style(), effective_name=name)
+            else:
+                text = render_report(
+                    result.report, _style(), title=title, effective_name=name, show_plan=show_plan
+                )
             typer.echo(text, nl=False)
         return _exit_code(result.report.status, fail_on_pending)
 
@@ -353,69 +356,17 @@ def status(
     config: ConfigOpt = None,
 ) -> None:
     """Where is this database? Recorded, effective and latest version, pending count."""
-
-    def body() -> int:
-        from driftcheck.check import validate as run
-        from driftcheck.report.text import counts
-
-        s = _settings(
-            config,
-            migrations=migrations,
-            migrations_format=migrations_format,
-            migrations_pattern=migrations_pattern,
-            database=db,
-            expected_dir=expected,
-            history=history,
-        )
-        result = run(s)
-        r = result.report
-        if fmt is OutputFormat.json:
-            typer.echo(r.model_dump_json(indent=2))
-            return _exit_code(r.status, False)
-        style = _style()
-        m = r.migrations
-        assert m is not None
-        effective = r.effective_version or "none"
-        if r.effective_version is not None:
-            name = result.expected.states[result.effective.index].name
-            effective += f" {name}".rstrip()
-            effective += (
-                " (exact match)"
-                if r.summary.match == "exact"
-                else f" (closest match, {r.summary.changes} change"
-                f"{'' if r.summary.changes == 1 else 's'})"
-            )
-        rows = [("database", str(r.target.database))]
-        h = r.history
-        if h is not None and (h.exists or h.store == "user_version"):
-            where = h.table or ("PRAGMA user_version" if h.store == "user_version" else h.store)
-            rows.append(("recorded", f"{h.recorded_version or 'none'} ({h.store}: {where})"))
-        elif h is not None:
-            rows.append(("recorded", "unknown (no migration history in the database)"))
-        rows += [
-            ("effective", effective),
-            ("latest", m.latest_version or "none"),
-            ("pending", str(r.summary.pending)),
-        ]
-        if r.summary.record:
-            rows.append(("unrecorded", str(r.summary.record)))
-        if r.summary.flags:
-            rows.append(("flagged", str(r.summary.flags)))
-        rows += [
-            ("drift", counts(r.summary) if r.changes else "none"),
-            (
-                "status",
-                style(
-                    r.status.upper(),
-                    {"clean": "green", "pending": "yellow"}.get(r.status, "red"),
-                    bold=True,
-                ),
-            ),
-        ]
-        typer.echo("\n".join(f"{k:<10} {v}" for k, v in rows))
-        return _exit_code(r.status, False)
-
-    _guard(fmt, db, "status", body)
+    _checked(
+        "status",
+        db=db,
+        migrations=migrations,
+        migrations_format=migrations_format,
+        migrations_pattern=migrations_pattern,
+        expected=expected,
+        history=history,
+        fmt=fmt,
+        config=config,
+    )
 
 
 @app.command()

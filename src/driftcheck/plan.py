@@ -21,6 +21,7 @@ from typing import Any, Literal
 
 from driftcheck.diff import Change
 from driftcheck.history import History, Store
+from driftcheck.history.base import store_label
 from driftcheck.migrations.model import Migration
 from driftcheck.model import Form, Schema
 from driftcheck.normalize import fold
@@ -265,9 +266,7 @@ def build_plan(
 
 
 def _store_label(history: History) -> str:
-    return history.table or (
-        "PRAGMA user_version" if history.store == "user_version" else history.store
-    )
+    return store_label(history.store, history.table)
 
 
 def _describe(keys: list[ObjectKey], verdicts: dict[ObjectKey, Verdict], which: Verdict) -> str:

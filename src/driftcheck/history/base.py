@@ -27,6 +27,11 @@ def ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def store_label(store: str, table: str | None) -> str:
+    """How messages name where a history is kept."""
+    return table or ("PRAGMA user_version" if store == "user_version" else store)
+
+
 def now_utc() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from driftcheck.diff import Change
+from driftcheck.history.base import store_label
 from driftcheck.normalize import fold
 from driftcheck.report.model import DiffReport, PlanEntry, Report, Summary
 
@@ -54,6 +55,44 @@ def changes_block(changes: Iterable[Change], style: Style) -> list[str]:
     return lines
 
 
+def _effective(report: Report, name: str) -> str:
+    """`0011 add_books_format (exact match)`, or why there is no version."""
+    if report.effective_version is None:
+        return "none (no version applied)"
+    text = f"{report.effective_version} {name}".rstrip()
+    s = report.summary
+    if s.match == "closest":
+        return text + f" (closest match, {_plural(s.changes, 'change')})"
+    return text + " (exact match)"
+
+
+def render_status(report: Report, style: Style, *, effective_name: str = "") -> str:
+    """The one-screen answer to "where is this database?"."""
+    if report.error is not None:
+        return render_report(report, style, title="status")
+    s = report.summary
+    rows = [("database", str(report.target.database))]
+    h = report.history
+    if h is not None and h.exists:
+        where = store_label(h.store, h.table)
+        rows.append(("recorded", f"{h.recorded_version or 'none'} ({h.store}: {where})"))
+    elif h is not None:
+        rows.append(("recorded", "unknown (no migration history in the database)"))
+    latest = report.migrations.latest_version if report.migrations else None
+    rows += [
+        ("effective", _effective(report, effective_name)),
+        ("latest", latest or "none"),
+        ("pending", str(s.pending)),
+    ]
+    if s.record:
+        rows.append(("unrecorded", str(s.record)))
+    if s.flags:
+        rows.append(("flagged", str(s.flags)))
+    rows.append(("drift", counts(s) if report.changes else "none"))
+    rows.append(("status", style(report.status.upper(), _STATUS_COLOUR[report.status], bold=True)))
+    return "\n".join(f"{k:<10} {v}" for k, v in rows) + "\n"
+
+
 def render_report(
     report: Report,
     style: Style,
@@ -83,20 +122,13 @@ def render_report(
         )
         for step in m.skipped:
             rows.append(("skipped", f"{step.file}: {step.reason}"))
-    effective = report.effective_version or "none (no version applied)"
-    if report.effective_version is not None and effective_name:
-        effective += f" {effective_name}"
-    if report.effective_version is not None and s.match == "closest":
-        effective += f" (closest match, {_plural(s.changes, 'change')})"
-    elif report.effective_version is not None:
-        effective += " (exact match)"
-    rows.append(("effective", effective))
+    rows.append(("effective", _effective(report, effective_name)))
     if s.pending and not report.plan:
         rows.append(("pending", _plural(s.pending, "version")))
     h = report.history
     if h is not None:
-        where = h.table or ("PRAGMA user_version" if h.store == "user_version" else h.store)
-        if h.exists or h.store == "user_version":
+        where = store_label(h.store, h.table)
+        if h.exists:
             recorded = (
                 f"recorded {h.recorded_version}" if h.recorded_version else "nothing recorded"
             )
