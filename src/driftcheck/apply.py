@@ -178,10 +178,11 @@ def prepare(s: Settings, to: str | None, *, writing: bool = True) -> Prepared:
             )
         limit = version_key(found[0])
     steps = []
+    entries = {e.version: e for e in v.report.plan if e.version is not None}
     for index, st in enumerate(v.expected.states):
         if index == 0 or st.version is None:
             continue
-        entry = next(e for e in v.report.plan if e.version == st.version)
+        entry = entries[st.version]
         if entry.action not in ("record", "apply"):
             continue
         if limit is not None and version_key(st.version) > limit:

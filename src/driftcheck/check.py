@@ -409,17 +409,17 @@ class Validation:
 
 def read_target(
     database: str, s: Settings, expected: Expected
-) -> tuple[Schema, Store | None, History | None, list[str]]:
+) -> tuple[Schema, Store | None, History | None]:
     """The database's schema and history, read over one read-only connection."""
     from driftcheck.history import find_store
 
-    def read(conn: sqlite3.Connection) -> tuple[Schema, Store | None, History | None, list[str]]:
+    def read(conn: sqlite3.Connection) -> tuple[Schema, Store | None, History | None]:
         found = find_store(conn, s.config.history, expected.migration_set)
         history = found.store.read(conn) if found.store is not None else None
         if history is not None:
             history.notes[:0] = found.notes
             history.internal = (*history.internal, *found.others)
-        return Schema.of(read_objects(conn)), found.store, history, found.notes
+        return Schema.of(read_objects(conn)), found.store, history
 
     return read_readonly(database, s.functions, read, s.config.busy_timeout)
 
@@ -457,10 +457,12 @@ def history_info(history: History, store: Store | None, expected: Expected) -> H
     )
 
 
-def validate(s: Settings) -> Validation:
+def validate(s: Settings, expected: Expected | None = None) -> Validation:
+    """The whole check; `expected` reuses expected schemas already loaded (apply's)."""
     database = s.require_database()
-    expected = expected_schemas(s)
-    actual, store, history, _ = read_target(database, s, expected)
+    if expected is None:
+        expected = expected_schemas(s)
+    actual, store, history = read_target(database, s, expected)
     internal = {normalize.fold(t) for t in (history.internal if history else ())}
     expected, actual = apply_ignore(expected, actual, s.config.ignore, internal)
     recorded = history.recorded_version if history is not None and history.exists else None

@@ -485,7 +485,8 @@ def apply(
             f"driftcheck apply: {len(outcome.done)} version"
             f"{'' if len(outcome.done) == 1 else 's'} done"
         )
-        after = check(s)
+        # The expected schemas are the ones apply worked from: no second replay.
+        after = check(s, prepared.validation.expected)
         typer.echo(render_report(after.report, _style(), title="validate"), nl=False)
         return _exit_code(after.report.status, False)
 
