@@ -38,8 +38,8 @@ from driftcheck.history import History, Store
 from driftcheck.history.base import Write
 from driftcheck.migrations.model import Migration, Statement
 from driftcheck.model import Form
-from driftcheck.plan import Segments, footprint, segments_of
-from driftcheck.replay import ObjectKey, VersionState, object_key
+from driftcheck.plan import footprint, segments_of
+from driftcheck.replay import ObjectKey, object_key
 from driftcheck.report.model import PlanEntry
 from driftcheck.sqlite.connect import check_database_file, database_error, register_functions
 from driftcheck.sqlite.introspect import read_objects
@@ -293,11 +293,6 @@ def take_backup(database: str, target: Path) -> Path:
     return target
 
 
-def _forms(conn: sqlite3.Connection, s: Settings, internal: set[str]) -> dict[ObjectKey, Form]:
-    objects = ignore_objects(read_objects(conn), s.config.ignore, internal)
-    return {object_key(o): Form(o) for o in objects}
-
-
 def execute(
     p: Prepared,
     s: Settings,
@@ -382,14 +377,10 @@ def _execute_steps(
             code="database_unwritable",
         ) from None
     register_functions(conn, s.functions)
-    history0 = p.validation.history
-    assert history0 is not None
-    internal = {normalize.fold(t) for t in history0.internal}
-    states = p.validation.expected.states
-    segments = segments_of(states)
+    run = _Run(conn, p, s, database)
     try:
         for step in p.steps:
-            done = _run_step(conn, p.store, step, s, states, segments, internal, database)
+            done = run.step(step)
             outcome.done.append(done)
             if on_done is not None:
                 on_done(done)
@@ -411,49 +402,101 @@ def _begin(conn: sqlite3.Connection, database: str) -> None:
         raise database_error(database, exc, writing=True) from None
 
 
-def _run_step(
-    conn: sqlite3.Connection,
-    store: Store,
-    step: Step,
-    s: Settings,
-    states: list[VersionState],
-    segments: Segments,
-    internal: set[str],
-    database: str,
-) -> Done:
-    m = step.migration
-    _begin(conn, database)
-    try:
-        history: History = store.read(conn)
-        if history.exists and history.is_recorded(m.version):
-            conn.execute("ROLLBACK")
-            return Done(m.version, "skipped", note="recorded meanwhile by another run")
-        if not history.exists:
-            for sql, params in store.create():
+class _Run:
+    """One apply run over one connection: each step is a version in its own transaction."""
+
+    def __init__(self, conn: sqlite3.Connection, p: Prepared, s: Settings, database: str):
+        self.conn = conn
+        self.store = p.store
+        self.settings = s
+        self.database = database
+        self.states = p.validation.expected.states
+        self.segments = segments_of(self.states)
+        history = p.validation.history
+        assert history is not None
+        self.internal = {normalize.fold(t) for t in history.internal}
+        # The schema as the last version left it, valid while PRAGMA schema_version
+        # says nothing changed since: each version's "after" is the next one's "before".
+        self._known: tuple[int, dict[ObjectKey, Form]] | None = None
+
+    def _schema_version(self) -> int:
+        return int(self.conn.execute("PRAGMA schema_version").fetchone()[0])
+
+    def forms(self) -> dict[ObjectKey, Form]:
+        """The database's objects now (history tables and ignored objects left out)."""
+        version = self._schema_version()
+        if self._known is not None and self._known[0] == version:
+            return self._known[1]
+        objects = ignore_objects(
+            read_objects(self.conn), self.settings.config.ignore, self.internal
+        )
+        forms = {object_key(o): Form(o) for o in objects}
+        self._known = (version, forms)
+        return forms
+
+    def step(self, step: Step) -> Done:
+        conn, m = self.conn, step.migration
+        _begin(conn, self.database)
+        try:
+            history: History = self.store.read(conn)
+            if history.exists and history.is_recorded(m.version):
+                conn.execute("ROLLBACK")
+                return Done(m.version, "skipped", note="recorded meanwhile by another run")
+            if not history.exists:
+                for sql, params in self.store.create():
+                    conn.execute(sql, params)
+            started = time.monotonic()
+            how = "recorded"
+            if step.action == "apply":
+                how = "applied"
+                before = self.forms()
+                violations = set(conn.execute("PRAGMA foreign_key_check").fetchall())
+                for stmt in m.statements:
+                    if _skipped_statement(stmt.sql):
+                        continue
+                    _execute(conn, m, stmt)
+                self.verify(before, step)
+                _foreign_keys(conn, m, violations)
+            ms = int((time.monotonic() - started) * 1000)
+            for sql, params in self.store.record(m, how, ms, history):
                 conn.execute(sql, params)
-        started = time.monotonic()
-        how = "recorded"
-        if step.action == "apply":
-            how = "applied"
-            before = _forms(conn, s, internal)
-            violations = set(conn.execute("PRAGMA foreign_key_check").fetchall())
-            for stmt in m.statements:
-                if _skipped_statement(stmt.sql):
-                    continue
-                _execute(conn, m, stmt)
-            _verify(conn, s, internal, before, states, segments, step)
-            _foreign_keys(conn, m, violations)
-        ms = int((time.monotonic() - started) * 1000)
-        for sql, params in store.record(m, how, ms, history):
-            conn.execute(sql, params)
-        conn.execute("COMMIT")
-        return Done(m.version, how, ms)
-    except sqlite3.Error as exc:
-        _rollback(conn)
-        raise database_error(database, exc, writing=True) from None
-    except BaseException:
-        _rollback(conn)
-        raise
+            conn.execute("COMMIT")
+            return Done(m.version, how, ms)
+        except sqlite3.Error as exc:
+            self._known = None
+            _rollback(conn)
+            raise database_error(self.database, exc, writing=True) from None
+        except BaseException:
+            self._known = None  # rolled back: what was read is no longer true
+            _rollback(conn)
+            raise
+
+    def verify(self, before: dict[ObjectKey, Form], step: Step) -> None:
+        """The version must leave exactly its expected footprint, and touch nothing else."""
+        after = self.forms()
+        target = self.states[step.index]
+        keys = set(footprint(self.states, step.index, self.segments))
+        absent = Form(None)
+        version = step.migration.version
+        wrong = [
+            f"{key[0]} {key[1]} is not as version {version} expects"
+            for key in sorted(keys)
+            if not after.get(key, absent).same(Form(target.objects.get(key)))
+        ]
+        wrong += [
+            f"{key[0]} {key[1]} changed, but version {version} does not change it"
+            for key in sorted((set(before) | set(after)) - keys)
+            if not before.get(key, absent).same(after.get(key, absent))
+        ]
+        if wrong:
+            raise ApplyRefused(
+                f"version {version}: the schema after it is not its expected "
+                "schema; rolled back\n" + "\n".join(f"  {w}" for w in wrong[:20]),
+                hint="the migration behaves differently on this database than in replay "
+                "(data-dependent SQL, or expected schemas that do not match the migration "
+                "files); run `driftcheck plan` and decide by hand",
+                code="verify_failed",
+            )
 
 
 def _rollback(conn: sqlite3.Connection) -> None:
@@ -476,40 +519,6 @@ def _execute(conn: sqlite3.Connection, m: Migration, stmt: Statement) -> None:
             f"version {m.version} ({stmt.file}), statement {stmt.number} (line {stmt.line}): {exc}",
             hint=hint,
         ) from None
-
-
-def _verify(
-    conn: sqlite3.Connection,
-    s: Settings,
-    internal: set[str],
-    before: dict[ObjectKey, Form],
-    states: list[VersionState],
-    segments: Segments,
-    step: Step,
-) -> None:
-    """The version must leave exactly its expected footprint, and touch nothing else."""
-    after = _forms(conn, s, internal)
-    target = states[step.index]
-    keys = set(footprint(states, step.index, segments))
-    absent = Form(None)
-    wrong = []
-    for key in sorted(keys):
-        if not after.get(key, absent).same(Form(target.objects.get(key))):
-            wrong.append(f"{key[0]} {key[1]} is not as version {step.migration.version} expects")
-    for key in sorted((set(before) | set(after)) - keys):
-        if not before.get(key, absent).same(after.get(key, absent)):
-            wrong.append(
-                f"{key[0]} {key[1]} changed, but version {step.migration.version} "
-                "does not change it"
-            )
-    if wrong:
-        raise ApplyRefused(
-            f"version {step.migration.version}: the schema after it is not its expected "
-            "schema; rolled back\n" + "\n".join(f"  {w}" for w in wrong[:20]),
-            hint="the migration behaves differently on this database than in replay "
-            "(data-dependent SQL?); run `driftcheck plan` and decide by hand",
-            code="verify_failed",
-        )
 
 
 def _foreign_keys(conn: sqlite3.Connection, m: Migration, before: set[Any]) -> None:
