@@ -152,6 +152,10 @@ def _colour(stream: Any) -> bool:
     return bool(getattr(stream, "isatty", lambda: False)()) and "NO_COLOR" not in os.environ
 
 
+def _stdin_is_terminal() -> bool:
+    return sys.stdin.isatty()
+
+
 def _style() -> Any:
     from driftcheck.report.text import Style
 
@@ -449,7 +453,7 @@ def apply(
             typer.echo(run.describe(prepared), nl=False)
             return 0
         if not yes:
-            if not sys.stdin.isatty():
+            if not _stdin_is_terminal():
                 raise ConfigError(
                     "apply asks for confirmation, and there is no terminal",
                     hint="pass --yes to apply without asking (or --dry-run)",
