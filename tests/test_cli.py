@@ -48,7 +48,7 @@ def test_json_report_contract(cli, tmp_path):
         "summary",
         "error",
     ]
-    assert report["report_version"] == 1
+    assert report["report_version"] == 2
     assert report["tool"]["name"] == "driftcheck"
     assert report["generated_at"] == "2023-11-14T22:13:20Z"  # SOURCE_DATE_EPOCH
     assert report["target"] == {"database": str(db), "dialect": "sqlite"}

@@ -40,8 +40,13 @@ from driftcheck.sqlite.introspect import read_objects
 PAIRS = Path(__file__).parent / "pairs"
 COMPARED = ("object_type", "change", "attribute", "path")
 OPTIONAL = ("severity",)
-CASE_OPTIONS = {"xfail", "mirror", "mirror_reason"}
-SWAP = {"missing": "unexpected", "unexpected": "missing", "changed": "changed"}
+CASE_OPTIONS = {"xfail", "mirror", "mirror_reason", "behaviour", "behaviour_reason"}
+SWAP = {
+    "missing": "unexpected",
+    "unexpected": "missing",
+    "changed": "changed",
+    "renamed": "renamed",
+}
 
 
 @dataclass(frozen=True)
@@ -115,7 +120,17 @@ def build_schema(sql: str) -> Schema:
         }
     finally:
         conn.close()
-    leaked = hidden & {name.lower() for name in (*schema.tables, *schema.indexes)}
+    # pragma_table_list marks shadow tables by name alone: a table the SQL creates
+    # itself (an external-content table `docs_content`) is the user's, not a shadow.
+    created = {
+        m.group(1).strip('"`[]').lower()
+        for m in re.finditer(
+            r"CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(\"[^\"]+\"|`[^`]+`|\[[^\]]+\]|\w+)",
+            sql,
+            re.IGNORECASE,
+        )
+    }
+    leaked = (hidden - created) & {name.lower() for name in (*schema.tables, *schema.indexes)}
     assert not leaked, f"internal or shadow tables read as schema objects: {sorted(leaked)}"
     return schema
 

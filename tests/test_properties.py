@@ -194,7 +194,7 @@ def test_cosmetic_rewrites_report_nothing(ts, a, b):
 def test_diff_mirrors(ta, tb, style):
     a, b = schema_of(ddl(ta, style)), schema_of(ddl(tb, style))
     forward, backward = diff_schemas(a, b), diff_schemas(b, a)
-    swap = {"missing": "unexpected", "unexpected": "missing", "changed": "changed"}
+    swap = {"missing": "unexpected", "unexpected": "missing", "changed": "changed", "renamed": "renamed"}
     assert sorted((c.object_type, swap[c.change], c.attribute or "") for c in forward) == sorted(
         (c.object_type, c.change, c.attribute or "") for c in backward
     )

@@ -19,6 +19,7 @@ def test_schema_lists_every_change_field_and_status():
     assert set(change["properties"]) == {
         "object_type",
         "change",
+        "owner",
         "table",
         "name",
         "path",
@@ -27,6 +28,18 @@ def test_schema_lists_every_change_field_and_status():
         "actual",
         "severity",
         "message",
+    }
+    assert set(change["properties"]["change"]["enum"]) == {
+        "missing",
+        "unexpected",
+        "changed",
+        "renamed",
+    }
+    assert set(schema["$defs"]["ObjectRef"]["properties"]["kind"]["enum"]) == {
+        "table",
+        "index",
+        "view",
+        "trigger",
     }
     assert set(change["properties"]["object_type"]["enum"]) == {
         "table",

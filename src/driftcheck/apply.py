@@ -37,7 +37,7 @@ from driftcheck.errors import DatabaseError, DriftcheckError
 from driftcheck.history import History, Store
 from driftcheck.history.base import Write
 from driftcheck.migrations.model import Migration, Statement
-from driftcheck.model import Form
+from driftcheck.compare import Form
 from driftcheck.plan import footprint, segments_of
 from driftcheck.replay import ObjectKey, object_key
 from driftcheck.report.model import PlanEntry

@@ -18,7 +18,8 @@ from pathlib import Path
 from driftcheck import __version__, normalize
 from driftcheck.config import Config
 from driftcheck.dburl import database_path, redact
-from driftcheck.diff import Change, diff_schemas
+from driftcheck.changes import Change
+from driftcheck.diff import diff_schemas
 from driftcheck.effective import Effective, find_effective
 from driftcheck.errors import (
     ConfigError,

@@ -12,8 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from driftcheck.diff import Change, diff_schemas
-from driftcheck.model import Schema, canonical_hash, fingerprint_of_hashes, raw_hash
+from driftcheck.changes import Change
+from driftcheck.diff import diff_schemas
+from driftcheck.compare import canonical_hash
+from driftcheck.model import Schema, fingerprint_of_hashes, raw_hash
 from driftcheck.replay import VersionState, object_key
 from driftcheck.versions import VersionKey, version_key
 

@@ -162,7 +162,9 @@ class ForeignKey(_Model):
     name: str | None = None
     columns: tuple[str, ...]
     ref_table: str
-    ref_columns: tuple[str, ...] = ()  # () means the referenced table's primary key
+    # As SQLite resolves them: an omitted list is the referenced table's primary
+    # key, read when the schema is read; () only when that cannot be resolved.
+    ref_columns: tuple[str, ...] = ()
     on_update: str = "NO ACTION"
     on_delete: str = "NO ACTION"
     match: str = "NONE"
@@ -197,6 +199,9 @@ class Table(_Model):
     # Set when the CREATE statement could not be taken apart: then the whole
     # statement is compared token by token instead of the parts it hides.
     unparsed: SqlTokens | None = None
+    # Double-quoted words in this object's expressions that SQLite reads as
+    # string literals, because no column of that name is in scope there.
+    strings: tuple[str, ...] = ()
 
 
 class Index(_Model):
@@ -208,6 +213,9 @@ class Index(_Model):
     parts: tuple[KeyPart, ...]
     where: SqlExpr | None = None
     unparsed: SqlTokens | None = None
+    # Double-quoted words in this object's expressions that SQLite reads as
+    # string literals, because no column of that name is in scope there.
+    strings: tuple[str, ...] = ()
 
 
 class View(_Model):
@@ -216,8 +224,13 @@ class View(_Model):
     sql: str = ""
     columns: tuple[str, ...] | None = None  # declared column list: CREATE VIEW v(a, b)
     select: SqlSelect
+    # Result column names as SQLite reports them; None when the view does not compile.
+    output: tuple[str, ...] | None = None
     error: str | None = None  # why the view does not compile (e.g. "no such table: t")
     unparsed: SqlTokens | None = None
+    # Double-quoted words in this object's expressions that SQLite reads as
+    # string literals, because no column of that name is in scope there.
+    strings: tuple[str, ...] = ()
 
 
 class Trigger(_Model):
@@ -231,6 +244,9 @@ class Trigger(_Model):
     when: SqlExpr | None = None
     body: tuple[SqlStatement, ...] = ()
     unparsed: SqlTokens | None = None
+    # Double-quoted words in this object's expressions that SQLite reads as
+    # string literals, because no column of that name is in scope there.
+    strings: tuple[str, ...] = ()
 
 
 SchemaObject = Table | Index | View | Trigger
@@ -264,39 +280,14 @@ class Schema(_Model):
         )
 
     def fingerprint(self) -> str:
+        """Equal exactly when the two schemas are the same (see `compare`)."""
+        from driftcheck.compare import schema_fingerprint
+
         return schema_fingerprint(self.objects())
 
 
 # --------------------------------------------------------------------------
-# Canonical forms and fingerprints
-
-_DISPLAY_ONLY = frozenset({"sql"})
-
-
-def canonical(value: Any, field: str | None = None) -> Any:
-    """A JSON-able canonical form: raw text dropped, keys used, identifiers folded."""
-    if isinstance(value, SqlText):
-        return value.key
-    if isinstance(value, BaseModel):
-        return {
-            name: canonical(getattr(value, name), name)
-            for name in type(value).model_fields
-            if name not in _DISPLAY_ONLY
-        }
-    if isinstance(value, (tuple, list)):
-        return [canonical(v, field) for v in value]
-    if isinstance(value, dict):
-        return {normalize.fold(k): canonical(v, field) for k, v in value.items()}
-    if isinstance(value, str):
-        return normalize.canonical_type(value) if field == "type" else normalize.fold(value)
-    return value
-
-
-def object_hash(obj: SchemaObject) -> str:
-    """Hash of one object's canonical form: equal for objects that mean the same."""
-    text = json.dumps(canonical(obj), sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()
-
+# Hashes and fingerprints (the comparison forms they combine are in `compare`)
 
 def raw_hash(obj: SchemaObject) -> str:
     """Hash of an object exactly as read (raw SQL text included): cheap, no parsing.
@@ -310,39 +301,6 @@ def shape_hash(obj: SchemaObject) -> str:
     """Hash of an object as read, without its CREATE statement's text: cheap, no
     parsing, and blind to SQLite rewriting that text (quotes added by a rename)."""
     return hashlib.sha256(obj.model_dump_json(exclude={"sql"}).encode()).hexdigest()
-
-
-@dataclass(frozen=True, eq=False)
-class Form:
-    """An object's form in one schema (None: absent), compared cheaply first."""
-
-    obj: SchemaObject | None
-
-    @cached_property
-    def shape(self) -> str | None:
-        return shape_hash(self.obj) if self.obj is not None else None
-
-    def same(self, other: Form) -> bool:
-        """Equal in meaning: the same shape, or failing that the same canonical form."""
-        if self.shape == other.shape:
-            return True
-        if self.obj is None or other.obj is None:
-            return False
-        return canonical_hash(self.obj) == canonical_hash(other.obj)
-
-
-_CANONICAL_BY_RAW: dict[str, str] = {}
-
-
-def canonical_hash(obj: SchemaObject, raw: str | None = None) -> str:
-    """`object_hash`, memoised by raw hash: shared objects are normalised once."""
-    raw = raw or raw_hash(obj)
-    found = _CANONICAL_BY_RAW.get(raw)
-    if found is None:
-        if len(_CANONICAL_BY_RAW) > 200_000:  # bound memory in long-running processes
-            _CANONICAL_BY_RAW.clear()
-        found = _CANONICAL_BY_RAW[raw] = object_hash(obj)
-    return found
 
 
 def object_id(obj: SchemaObject) -> str:
@@ -369,8 +327,3 @@ def fingerprint_of_hashes(hashes: Any) -> str:
     updated in O(1) when one object changes, which incremental replay uses.
     """
     return fingerprint_text(sum(fingerprint_term(oid, h) for oid, h in hashes))
-
-
-def schema_fingerprint(objects: Any) -> str:
-    """Hash of the normalised schema: equal schemas give equal fingerprints."""
-    return fingerprint_of_hashes((object_id(o), object_hash(o)) for o in objects)

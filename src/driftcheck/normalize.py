@@ -70,52 +70,155 @@ def collation(name: str | None) -> str:
 # Expression keys
 
 
-def expression_key(sql: str) -> str:
-    """Key of a scalar expression (CHECK, WHERE, index key, generated column)."""
-    return _key("expr", sql)
+def expression_key(sql: str, strings: frozenset[str] = frozenset(), table: str = "") -> str:
+    """Key of a scalar expression (CHECK, WHERE, index key, generated column).
+
+    `strings` are the double-quoted words that SQLite reads as string literals
+    here, because no column of that name is in scope (see `sqlite.scope`).
+    `table` is the table the expression belongs to: `t.x` is `x` there (tools
+    that rebuild tables write `"__new_t"."x"`, which SQLite's RENAME turns into
+    `"t"."x"`).
+    """
+    return _key("expr", sql, strings, fold(table))
 
 
 def default_key(sql: str) -> str:
     """Key of a column default as pragma_table_info reports it.
 
-    A double-quoted word in a DEFAULT is a string (no column is in scope), and
-    TRUE/FALSE are the integers 1/0: both store the same value.
+    No column is ever in scope in a DEFAULT: a double-quoted or bare word is a
+    string, so `DEFAULT "Plain"`, `DEFAULT Plain` and `DEFAULT 'Plain'` are
+    equal (and `DEFAULT plain` is not). NULL is no default at all.
     """
-    return _key("default", sql)
+    return _key("default", sql, frozenset())
 
 
-def select_key(sql: str) -> str:
-    """Key of a view's SELECT."""
-    return _key("select", sql)
+def select_key(sql: str, strings: frozenset[str] = frozenset(), aliases: bool = True) -> str:
+    """Key of a view's SELECT.
+
+    With `aliases=False` the names given to result columns are left out (where
+    nothing else in the SELECT refers to them): for comparing views whose
+    result column names are compared separately, as SQLite reports them.
+    """
+    return _key("select" if aliases else "select-unnamed", sql, strings)
 
 
-def statement_key(sql: str) -> str:
+def statement_key(sql: str, strings: frozenset[str] = frozenset()) -> str:
     """Key of one statement of a trigger body."""
-    return _key("statement", sql)
+    return _key("statement", sql, strings)
 
 
 def tokens_key(sql: str) -> str:
     """Token-level key: whitespace, comments, keyword case and quoting collapsed."""
-    return _key("tokens", sql)
+    return _key("tokens", sql, frozenset())
 
 
 @lru_cache(maxsize=65536)
-def _key(kind: str, sql: str) -> str:
+def _key(kind: str, sql: str, strings: frozenset[str], table: str = "") -> str:
     if kind != "tokens":
         try:
-            return _tree_key(kind, sql)
+            return _tree_key(kind, sql, strings, table)
         except Exception:  # sqlglot could not parse it: compare tokens instead
             pass
     return TOKENS_PREFIX + _token_key(sql)
 
 
-def _tree_key(kind: str, sql: str) -> str:
+# What may stand before an operand: after these, `+` is a unary operator.
+_BEFORE_OPERAND = frozenset(
+    "( , + - * / % = == != <> < <= > >= || & | << >> ~ -> ->> "
+    "NOT AND OR IS IN LIKE GLOB MATCH REGEXP BETWEEN CASE WHEN THEN ELSE SELECT "
+    "WHERE ON HAVING BY SET RETURNING DISTINCT ALL ESCAPE VALUES".split()
+)
+UNARY_PLUS = "driftcheck_unary_plus"
+
+
+def _rewrite(sql: str) -> str:
+    """What sqlglot would lose, made explicit before it parses the text.
+
+    sqlglot drops a unary `+`, yet it removes a column's affinity (`+x <> '1'`
+    is not `x <> '1'` on an INTEGER column): it becomes a marker function. It
+    reads `CAST(x AS STRING)` as TEXT, yet STRING has NUMERIC affinity: a CAST's
+    type becomes its affinity, which is all a CAST means in SQLite. `REPLACE
+    INTO` is `INSERT OR REPLACE INTO`.
+    """
+    if "+" not in sql and "CAST" not in upper(sql) and "REPLACE" not in upper(sql):
+        return sql
+    from sqlglot.dialects.sqlite import SQLite
+
+    toks = SQLite.Tokenizer().tokenize(sql)
+    texts = [
+        "" if t.token_type.name in ("IDENTIFIER", "STRING") else upper(t.text) for t in toks
+    ]
+    edits: list[tuple[int, int, str]] = []  # (start, end exclusive, replacement)
+    if texts and texts[0] == "REPLACE":
+        edits.append((toks[0].start, toks[0].end + 1, "INSERT OR REPLACE"))
+    for i, t in enumerate(toks):
+        if texts[i] == "CAST" and i + 1 < len(toks) and texts[i + 1] == "(":
+            close = _close(texts, i + 1)
+            depth, at = 0, None
+            for j in range(i + 1, close):
+                depth += texts[j] == "("
+                depth -= texts[j] == ")"
+                if depth == 1 and texts[j] == "AS":
+                    at = j
+            if at is not None and at + 1 < close:
+                declared = sql[toks[at + 1].start : toks[close - 1].end + 1]
+                edits.append((toks[at + 1].start, toks[close - 1].end + 1, affinity(declared)))
+        elif texts[i] == "+" and (i == 0 or texts[i - 1] in _BEFORE_OPERAND):
+            end = _operand_end(texts, i + 1)
+            literal = end == i + 1 and toks[end].token_type.name in ("NUMBER", "STRING", "NULL")
+            if end is not None and not literal:  # a literal has no affinity to lose
+                edits.append((t.start, t.end + 1, UNARY_PLUS + "("))
+                edits.append((toks[end].end + 1, toks[end].end + 1, ")"))
+    for start, end, text in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
+        sql = sql[:start] + text + sql[end:]
+    return sql
+
+
+def _close(texts: list[str], i: int) -> int:
+    """Index of the `)` matching the `(` at i (the last token if unbalanced)."""
+    depth = 0
+    for j in range(i, len(texts)):
+        depth += texts[j] == "("
+        depth -= texts[j] == ")"
+        if depth == 0:
+            return j
+    return len(texts) - 1
+
+
+def _operand_end(texts: list[str], i: int) -> int | None:
+    """Last token of the operand of a unary operator starting at token i."""
+    while i < len(texts) and texts[i] in ("+", "-", "~"):
+        i += 1
+    if i >= len(texts):
+        return None
+    if texts[i] == "(":
+        j = _close(texts, i)
+    elif texts[i] == "CASE":
+        depth, j = 0, i
+        for j in range(i, len(texts)):
+            depth += texts[j] == "CASE"
+            depth -= texts[j] == "END"
+            if depth == 0:
+                break
+    else:
+        j = i
+        while j + 2 < len(texts) and texts[j + 1] == ".":
+            j += 2
+        if j + 1 < len(texts) and texts[j + 1] == "(":
+            j = _close(texts, j + 1)
+    # COLLATE binds tighter than any prefix operator.
+    while j + 2 < len(texts) and texts[j + 1] == "COLLATE":
+        j += 2
+    return j
+
+
+def _tree_key(kind: str, sql: str, strings: frozenset[str], table: str = "") -> str:
     import sqlglot
     from sqlglot import exp
     from sqlglot.errors import ErrorLevel
     from sqlglot.optimizer.normalize_identifiers import normalize_identifiers
 
-    text = sql.strip().rstrip(";").strip()
+    text = _rewrite(sql.strip().rstrip(";").strip())
     if not text:
         return ""
     if kind in ("expr", "default"):
@@ -131,21 +234,87 @@ def _tree_key(kind: str, sql: str) -> str:
         node = sqlglot.parse_one(text, read="sqlite", error_level=ErrorLevel.RAISE)
         if isinstance(node, exp.Command):  # sqlglot's opaque fallback: not parsed
             raise ValueError("unparsed command")
+    # Strings first: identifier normalisation would fold their case.
+    node = _string_words(node, strings, every_word=kind == "default")
+    if table:
+        node = _unqualified(node, table)
+    if kind == "select-unnamed":
+        node = _without_aliases(node)
     node = normalize_identifiers(node, dialect="sqlite")
-    if kind == "default":
-        node = _default_literals(node)
+    bare = node
+    while isinstance(bare, exp.Paren):
+        bare = bare.this
+    if kind == "default" and isinstance(bare, exp.Null):
+        return ""  # DEFAULT NULL is what a column without a default gives
     return _serialise(node)
 
 
-def _default_literals(node: Any) -> Any:
+def _string_words(node: Any, strings: frozenset[str], every_word: bool) -> Any:
+    """Unqualified words that SQLite reads as string literals become strings."""
     from sqlglot import exp
 
     def to_literal(n: Any) -> Any:
-        if isinstance(n, exp.Column) and not n.table:
-            return exp.Literal.string(n.this.this if isinstance(n.this, exp.Identifier) else n.name)
+        if isinstance(n, exp.Column) and not n.table and isinstance(n.this, exp.Identifier):
+            word = n.this.this
+            if every_word or (n.this.quoted and word in strings):
+                return exp.Literal.string(word)
         return n
 
+    if not every_word and not strings:
+        return node
     return node.transform(to_literal)
+
+
+def _without_aliases(node: Any) -> Any:
+    """The SELECT with the aliases of its result columns dropped, unless referred to."""
+    from sqlglot import exp
+
+    selects = [node] if isinstance(node, exp.Select) else []
+    if isinstance(node, exp.Union):  # a compound: every branch's projections
+        selects = [s for s in node.find_all(exp.Select) if s.parent_select is None]
+    for select in selects:
+        named = {fold(a.alias) for a in select.expressions if isinstance(a, exp.Alias)}
+        used = {
+            fold(c.name)
+            for c in select.find_all(exp.Column)
+            if not c.table and not any(c is a.this for a in select.expressions)
+        }
+        if named & used:
+            continue
+        select.set(
+            "expressions",
+            [a.this if isinstance(a, exp.Alias) else a for a in select.expressions],
+        )
+    return node
+
+
+def _unqualified(node: Any, table: str) -> Any:
+    """`t.x` is `x` in an expression that belongs to table t."""
+    from sqlglot import exp
+
+    def strip(n: Any) -> Any:
+        if isinstance(n, exp.Column) and n.table and fold(n.table) == table and not n.args.get("db"):
+            return exp.Column(this=n.this)
+        return n
+
+    return node.transform(strip)
+
+
+def _number(text: str) -> str:
+    """A numeric literal by value and storage class: 0.0 = 0.00 = 0e0, 1 != 1.0."""
+    try:
+        if any(c in text for c in ".eE") and not text.lower().startswith("0x"):
+            return f"#r{float(text)!r}"
+        return f"#{int(text, 0)}"
+    except ValueError:
+        return f"#{text}"
+
+
+_NOW = {
+    "CurrentTimestamp": "Fn:datetime['now']",
+    "CurrentDate": "Date(this='now')",
+    "CurrentTime": "Fn:time['now']",
+}
 
 
 def _serialise(node: Any) -> str:
@@ -153,7 +322,9 @@ def _serialise(node: Any) -> str:
 
     The tree already encodes precedence, so parentheses are dropped; chains of
     AND/OR are flattened (both are associative); TRUE/FALSE become 1/0 except
-    in `IS TRUE`, which SQLite treats differently from `IS 1`.
+    in `IS TRUE`, which SQLite treats differently from `IS 1`; numbers compare
+    by value and storage class; collation names by their upper-case name;
+    join synonyms (LEFT OUTER = LEFT, INNER = plain, CROSS = comma) are one.
     """
     from sqlglot import exp
 
@@ -173,6 +344,10 @@ def _serialise(node: Any) -> str:
             return
         while isinstance(n, exp.Paren):
             n = n.this
+        now = _NOW.get(type(n).__name__)
+        if now is not None:  # CURRENT_TIMESTAMP is datetime('now'), to the second
+            out.append(now)
+            return
         if isinstance(n, exp.Boolean) and not isinstance(parent, exp.Is):
             out.append("#1" if n.this else "#0")
             return
@@ -180,10 +355,30 @@ def _serialise(node: Any) -> str:
             out.append(_quote(fold(n.this)))
             return
         if isinstance(n, exp.Literal):
-            out.append(_quote(n.this) if n.is_string else f"#{n.this}")
+            out.append(_quote(n.this) if n.is_string else _number(str(n.this)))
             return
         if isinstance(n, exp.HexString):  # x'cafe' and X'CAFE' are the same bytes
             out.append(f"X'{upper(str(n.this))}'")
+            return
+        if isinstance(n, exp.Collate):
+            name = n.expression
+            word = name.this if isinstance(name, (exp.Identifier, exp.Var)) else str(name)
+            out.append("Collate(")
+            walk(n.this, n)
+            out.append(f",{upper(str(word))})")
+            return
+        if isinstance(n, exp.Join):
+            side, kind = n.args.get("side"), upper(str(n.args.get("kind") or ""))
+            on, using = n.args.get("on"), n.args.get("using")
+            if kind in ("OUTER", "INNER") or (kind == "CROSS" and not on and not using):
+                kind = ""
+            out.append(f"Join[{upper(str(side or ''))}{kind}](")
+            for arg in ("this", "on", "using", "method"):
+                if n.args.get(arg):
+                    out.append(arg + "=")
+                    walk(n.args[arg], n)
+                    out.append(";")
+            out.append(")")
             return
         if isinstance(n, (exp.And, exp.Or)):
             operands: list[Any] = []

@@ -19,11 +19,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from driftcheck.diff import Change
+from driftcheck.changes import Change
 from driftcheck.history import History, Store
 from driftcheck.history.base import store_label
 from driftcheck.migrations.model import Migration
-from driftcheck.model import Form, Schema
+from driftcheck.compare import Form
+from driftcheck.model import Schema
 from driftcheck.normalize import fold
 from driftcheck.replay import ObjectKey, VersionState, object_key
 from driftcheck.report.model import Evidence, PlanEntry

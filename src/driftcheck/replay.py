@@ -13,15 +13,16 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from functools import lru_cache
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from driftcheck.errors import ReplayError
 from driftcheck.migrations.model import Migration, Statement
+from driftcheck.compare import canonical_hash
 from driftcheck.model import (
     Schema,
     SchemaObject,
-    canonical_hash,
     fingerprint_of_hashes,
     fingerprint_term,
     fingerprint_text,
@@ -217,6 +218,7 @@ class Replayer:
         # A view stops compiling only when something it reads goes away (RENAME
         # and DROP COLUMN check and rewrite views; DROP TABLE does not).
         views_stale = any(k[0] in ("table", "view") for k in gone)
+        changed_names = {k[1] for k in changed_tables}
         for k, r in new.items():
             if k not in old or old[k].sql != r.sql or old[k].tbl_name != r.tbl_name:
                 wanted.add(k)
@@ -224,6 +226,22 @@ class Replayer:
                 wanted.add(k)  # e.g. a rebuilt table with another collation beneath it
             elif k[0] == "view" and views_stale:
                 wanted.add(k)
+            elif changed_names and r.sql and _mentions(r.sql, changed_names, k[0]):
+                # What an object reads from a changed table can change with it: a view's
+                # `t.*` columns, a foreign key's implicit target (the primary key), a
+                # double-quoted word that now names a column.
+                wanted.add(k)
+        # Views read views: one whose columns may have changed is read again, and
+        # so are the views that read it, and so on.
+        reread = {k[1] for k in wanted if k[0] == "view"}
+        while reread:
+            more = {
+                k
+                for k, r in new.items()
+                if k[0] == "view" and k not in wanted and r.sql and _mentions(r.sql, reread, "view")
+            }
+            wanted |= more
+            reread = {k[1] for k in more}
         objects = read_objects(self.conn, new, wanted)
         return state.successor(m.version, m.name, m.checksum, objects, gone)
 
@@ -253,6 +271,22 @@ class Replayer:
 
     def checkpoint(self) -> bytes:
         return self.conn.serialize()
+
+
+@lru_cache(maxsize=16384)
+def _words(sql: str) -> frozenset[str]:
+    from driftcheck.sqlite.scope import words
+
+    return frozenset(words(sql))
+
+
+def _mentions(sql: str, tables: set[str], kind: str) -> bool:
+    """Whether an unchanged object may depend on one of the changed `tables`."""
+    if kind == "index":
+        return False  # indexes of changed tables are read again anyway
+    if kind == "table" and "references" not in _words(sql):
+        return False  # a table depends on another only through a foreign key
+    return not _words(sql).isdisjoint(tables)
 
 
 def replay(

@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from driftcheck.diff import Change
+from driftcheck.changes import Change
 
 Status = Literal["clean", "pending", "drift", "error"]
 
@@ -145,7 +145,7 @@ class ErrorInfo(_Model):
 
 
 class Report(_Model):
-    report_version: Literal[1] = 1
+    report_version: Literal[2] = 2
     tool: Tool
     generated_at: str = Field(description="ISO-8601 UTC")
     target: Target
@@ -162,7 +162,7 @@ class Report(_Model):
 class DiffReport(_Model):
     """`driftcheck diff A B`: A is expected, B is actual."""
 
-    report_version: Literal[1] = 1
+    report_version: Literal[2] = 2
     tool: Tool
     generated_at: str
     expected: str

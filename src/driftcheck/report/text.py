@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from driftcheck.diff import Change
+from driftcheck.changes import Change
 from driftcheck.history.base import store_label
 from driftcheck.normalize import fold
 from driftcheck.report.model import DiffReport, PlanEntry, Report, Summary
 
-_SYMBOL = {"missing": "-", "unexpected": "+", "changed": "~"}
+_SYMBOL = {"missing": "-", "unexpected": "+", "changed": "~", "renamed": "~"}
 _SEVERITY_COLOUR = {"error": "red", "warning": "yellow", "info": "cyan"}
 _STATUS_COLOUR = {"clean": "green", "pending": "yellow", "drift": "red", "error": "red"}
 _ACTION_COLOUR = {"ok": "green", "record": "yellow", "apply": "cyan", "flag": "red"}

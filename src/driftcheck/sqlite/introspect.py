@@ -15,6 +15,7 @@ incremental replay needs after each version.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections import defaultdict
 from collections.abc import Collection, Iterable
@@ -42,17 +43,35 @@ from driftcheck.model import (
     View,
     VirtualModule,
 )
-from driftcheck.sqlite import ddl
+from driftcheck.sqlite import ddl, scope
 
-# Shadow tables of the virtual-table modules SQLite ships, by suffix; used
-# when pragma_table_list cannot tell (module not loaded, SQLite < 3.37).
-_SHADOW_SUFFIXES = {
-    "fts5": ("data", "idx", "content", "docsize", "config"),
-    "fts4": ("content", "segments", "segdir", "docsize", "stat"),
-    "fts3": ("content", "segments", "segdir", "docsize", "stat"),
-    "rtree": ("node", "rowid", "parent"),
-    "rtree_i32": ("node", "rowid", "parent"),
-    "geopoly": ("node", "rowid", "parent"),
+# Shadow tables of the virtual-table modules SQLite ships, by suffix, and the
+# module option that stops the module from creating one (checked on 3.40:
+# fts5 with content= has no _content, with columnsize=0 no _docsize; fts4
+# with content= has no _content, with matchinfo=fts3 no _docsize).
+_SHADOW_SUFFIXES: dict[str, tuple[tuple[str, Any], ...]] = {
+    "fts5": (
+        ("data", None),
+        ("idx", None),
+        ("config", None),
+        ("content", lambda o: "content" not in o),
+        ("docsize", lambda o: o.get("columnsize", "1") != "0"),
+    ),
+    "fts4": (
+        ("segments", None),
+        ("segdir", None),
+        ("stat", None),
+        ("content", lambda o: "content" not in o),
+        ("docsize", lambda o: normalize.fold(o.get("matchinfo", "")) != "fts3"),
+    ),
+    "fts3": (
+        ("segments", None),
+        ("segdir", None),
+        ("content", lambda o: "content" not in o),
+    ),
+    "rtree": (("node", None), ("rowid", None), ("parent", None)),
+    "rtree_i32": (("node", None), ("rowid", None), ("parent", None)),
+    "geopoly": (("node", None), ("rowid", None), ("parent", None)),
 }
 
 
@@ -90,27 +109,74 @@ def read_master(conn: sqlite3.Connection) -> dict[tuple[str, str], MasterRow]:
 
 
 def _shadow_tables(conn: sqlite3.Connection, rows: list[MasterRow]) -> set[str]:
-    """Tables that belong to a virtual table (FTS5's `*_data`, `*_idx`, ...)."""
+    """Tables that belong to a virtual table (FTS5's `*_data`, `*_idx`, ...).
+
+    Decided by what each virtual table's module creates given its options, not
+    by name: `pragma_table_list` calls a real table `docs_content` a shadow
+    table when `docs` is `fts5(..., content='docs_content')`, although that
+    module never creates it. Only modules unknown here are left to the pragma
+    (which knows them when they are loaded).
+    """
     virtual = [r for r in rows if r.type == "table" and r.sql and _is_virtual(r.sql)]
     if not virtual:
         return set()
     shadow: set[str] = set()
-    try:
-        # With an argument, pragma_table_list looks at that table alone; without
-        # one it would compile every view in the database.
-        for (name,) in conn.execute(
-            "SELECT t.name FROM sqlite_schema AS m JOIN pragma_table_list(m.name) AS t "
-            "WHERE m.type = 'table' AND t.schema = 'main' AND t.type = 'shadow'"
-        ):
-            shadow.add(normalize.fold(name))
-    except sqlite3.Error:
-        pass  # SQLite < 3.37: rely on the suffixes below
+    unknown: list[str] = []  # virtual tables of modules not described above
     for r in virtual:
-        if r.sql:
-            module = _virtual_module(r.sql)
-            for suffix in _SHADOW_SUFFIXES.get(module, ()):
+        parsed = _ddl_or_none(ddl.parse_create_table, r.sql)
+        module = normalize.fold(parsed.module) if isinstance(parsed, ddl.VirtualTableDef) else ""
+        suffixes = _SHADOW_SUFFIXES.get(module)
+        if suffixes is None or not isinstance(parsed, ddl.VirtualTableDef):
+            unknown.append(normalize.fold(r.name) + "_")
+            continue
+        options = module_options(parsed.args)
+        for suffix, when in suffixes:
+            if when is None or when(options):
                 shadow.add(normalize.fold(f"{r.name}_{suffix}"))
+    if unknown:
+        try:
+            # With an argument, pragma_table_list looks at that table alone; without
+            # one it would compile every view in the database.
+            for (name,) in conn.execute(
+                "SELECT t.name FROM sqlite_schema AS m JOIN pragma_table_list(m.name) AS t "
+                "WHERE m.type = 'table' AND t.schema = 'main' AND t.type = 'shadow'"
+            ):
+                folded = normalize.fold(name)
+                if any(folded.startswith(prefix) for prefix in unknown):
+                    shadow.add(folded)
+        except sqlite3.Error:
+            pass  # SQLite < 3.37: nothing more to know
     return shadow
+
+
+def module_options(args: Iterable[str]) -> dict[str, str]:
+    """`key = value` arguments of a virtual table, keys folded, values unquoted (case kept)."""
+    options: dict[str, str] = {}
+    for arg in args:
+        parsed = option(arg)
+        if parsed is not None:
+            options[parsed[0]] = parsed[1]
+    return options
+
+
+_OPTION = re.compile(r"^\s*([A-Za-z_]\w*)\s*=\s*(.*?)\s*$", re.DOTALL)
+
+
+def option(arg: str) -> tuple[str, str] | None:
+    """(folded key, unquoted value) of a `key = value` module argument, else None."""
+    m = _OPTION.match(arg)
+    if m is None:
+        return None
+    return normalize.fold(m.group(1)), unquote(m.group(2))
+
+
+def unquote(value: str) -> str:
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"`":
+        q = value[0]
+        return value[1:-1].replace(q + q, q)
+    if len(value) >= 2 and value[0] == "[" and value[-1] == "]":
+        return value[1:-1]
+    return value
 
 
 def _is_virtual(sql: str) -> bool:
@@ -151,7 +217,7 @@ def read_objects(
     out.extend(reader.tables(tables))
     out.extend(reader.indexes(indexes))
     out.extend(reader.views(views))
-    out.extend(_trigger(r) for r in triggers)
+    out.extend(reader.triggers(triggers))
     return out
 
 
@@ -162,6 +228,8 @@ class _Reader:
         self.conn = conn
         self.master = master
         self.index_rows: dict[str, dict[str, Any]] = {}
+        self.columns = scope.column_reader(conn)
+        self.known = [r.name for r in master.values() if r.type in ("table", "view")]
 
     def load_index_rows(self, table_names: list[str]) -> None:
         self.index_rows = self._index_rows(sorted(set(table_names)))
@@ -217,12 +285,38 @@ class _Reader:
         for r in plain:
             out.append(
                 _table(
-                    r, columns.get(r.name, []), index_rows.get(r.name, {}), fk_rows.get(r.name, [])
+                    r,
+                    columns.get(r.name, []),
+                    index_rows.get(r.name, {}),
+                    self._resolve(fk_rows.get(r.name, [])),
                 )
             )
         for r in virtual:
             out.append(_virtual_table(r, columns.get(r.name, [])))
         return out
+
+    def _resolve(self, fk_rows: list[Any]) -> list[Any]:
+        """Foreign keys as SQLite enforces them: an omitted column list means the
+        referenced table's primary key (`REFERENCES users` = `REFERENCES users(id)`)."""
+        out = []
+        for row in fk_rows:
+            if row[4] is None:
+                pk = self._primary_key(row[2])
+                if row[1] < len(pk):
+                    row = (*row[:4], pk[row[1]], *row[5:])
+            out.append(row)
+        return out
+
+    def _primary_key(self, table: str) -> list[str]:
+        try:
+            return [
+                name
+                for (name,) in self.conn.execute(
+                    "SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk", (table,)
+                )
+            ]
+        except sqlite3.Error:
+            return []
 
     def _index_rows(self, table_names: list[str]) -> dict[str, dict[str, Any]]:
         """table -> index name -> (unique, origin, partial, [xinfo rows])."""
@@ -260,7 +354,13 @@ class _Reader:
                     ),
                     None,
                 )
-            out.append(_index(r, info))
+            index = _index(r, info)
+            texts = [p.expression.sql for p in index.parts if p.expression is not None]
+            texts.append(index.where.sql if index.where is not None else None)
+            if scope.double_quoted(texts):
+                strings = scope.strings(texts, self.columns(r.tbl_name))
+                index = index.model_copy(update={"strings": strings})
+            out.append(index)
         return out
 
     # -- views -------------------------------------------------------------
@@ -273,22 +373,47 @@ class _Reader:
         if not rows:
             return []
         errors: dict[str, str] = {}
+        output: dict[str, list[str]] = defaultdict(list)
         try:
-            self._query(
-                "SELECT count(*) FROM sqlite_schema AS m JOIN pragma_table_xinfo(m.name) AS p "
-                "WHERE m.type = 'view' AND m.name IN (SELECT value FROM json_each(?))",
+            for name, column in self._query(
+                "SELECT m.name, p.name FROM sqlite_schema AS m JOIN pragma_table_xinfo(m.name) AS p "
+                "WHERE m.type = 'view' AND m.name IN (SELECT value FROM json_each(?)) "
+                "ORDER BY m.name, p.cid",
                 [r.name for r in rows],
-            )
+            ):
+                output[name].append(column)
         except sqlite3.Error:
             # At least one does not compile: find out which, one by one.
+            output.clear()
             for r in rows:
                 try:
-                    self.conn.execute(
-                        "SELECT count(*) FROM pragma_table_xinfo(?)", (r.name,)
-                    ).fetchall()
+                    output[r.name] = [
+                        name
+                        for (name,) in self.conn.execute(
+                            "SELECT name FROM pragma_table_xinfo(?) ORDER BY cid", (r.name,)
+                        )
+                    ]
                 except sqlite3.Error as exc:
                     errors[r.name] = str(exc)
-        return [_view(r, errors.get(r.name)) for r in rows]
+        out = []
+        for r in rows:
+            view = _view(r, errors.get(r.name), output.get(r.name))
+            strings = scope.statement_strings([view.select.sql], self.known, self.columns)
+            out.append(view.model_copy(update={"strings": strings}) if strings else view)
+        return out
+
+    def triggers(self, rows: list[MasterRow]) -> list[Trigger]:
+        out = []
+        for r in rows:
+            trigger = _trigger(r)
+            texts = [trigger.when.sql if trigger.when else None, *(b.sql for b in trigger.body)]
+            if scope.double_quoted(texts):
+                strings = scope.statement_strings(
+                    texts, self.known, self.columns, own=self.columns(r.tbl_name)
+                )
+                trigger = trigger.model_copy(update={"strings": strings})
+            out.append(trigger)
+        return out
 
 
 # --------------------------------------------------------------------------
@@ -399,8 +524,10 @@ def _table(
             key=lambda c: (c.column or "", c.name or "", c.expression.key),
         )
     )
+    texts = [c.expression.sql for c in checks] + [c.generated.sql for c in cols if c.generated]
     return Table(
         name=r.name,
+        strings=scope.strings(texts, (c.name for c in cols)),
         sql=r.sql or "",
         columns=tuple(cols),
         primary_key=primary_key,
@@ -467,8 +594,17 @@ def _foreign_keys(rows: list[Any], defs: Iterable[Any]) -> tuple[ForeignKey, ...
             )
 
         key = fk_key(columns, ref_table, ref_columns)
+        # A definition without a column list was resolved to the target's key.
         match_def = next(
-            (d for d in remaining if fk_key(d.columns, d.ref_table, d.ref_columns) == key), None
+            (d for d in remaining if fk_key(d.columns, d.ref_table, d.ref_columns) == key),
+            None,
+        ) or next(
+            (
+                d
+                for d in remaining
+                if not d.ref_columns and fk_key(d.columns, d.ref_table, ()) == key[:2] + ((),)
+            ),
+            None,
         )
         if match_def is not None:
             remaining.remove(match_def)
@@ -543,7 +679,7 @@ def _index(r: MasterRow, info: Any) -> Index:
     )
 
 
-def _view(r: MasterRow, error: str | None) -> View:
+def _view(r: MasterRow, error: str | None, output: list[str] | None) -> View:
     parsed = _ddl_or_none(ddl.parse_create_view, r.sql)
     if parsed is None:
         return View(
@@ -558,6 +694,7 @@ def _view(r: MasterRow, error: str | None) -> View:
         sql=r.sql or "",
         columns=parsed.columns,
         select=SqlSelect(parsed.select),
+        output=tuple(output) if output is not None and error is None else None,
         error=error,
     )
 

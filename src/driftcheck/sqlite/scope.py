@@ -1,0 +1,110 @@
+"""How SQLite resolves a double-quoted word: a column where one is in scope, else a string.
+
+SQLite accepts `"Active"` as the string 'Active' when no column of that name
+is in scope (a misfeature kept for compatibility, relied on by real
+projects). Which one it is depends on the object around the expression:
+
+- a table's CHECKs and generated columns see that table's columns;
+- an index's key expressions and WHERE see its table's columns;
+- a view's SELECT sees the columns of the tables and views it reads, and its
+  own aliases;
+- a trigger's WHEN and body see its table's columns (as NEW and OLD), the
+  tables its statements touch, and their aliases.
+
+The introspector records, per object, the double-quoted words that are
+strings (`strings` on each model object); `normalize` then keys them as
+string literals, case kept, and every other double-quoted word as an
+identifier, case folded.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Callable, Iterable
+
+from driftcheck.normalize import fold
+
+_QUOTED = re.compile(r"'(?:[^']|'')*'|--[^\n]*|/\*.*?(?:\*/|$)|\"((?:[^\"]|\"\")*)\"", re.DOTALL)
+_WORD = re.compile(r"'(?:[^']|'')*'|\"((?:[^\"]|\"\")*)\"|`([^`]*)`|\[([^\]]*)\]|([A-Za-z_]\w*)")
+_ALIAS = re.compile(
+    r"\bAS\s+(?:\"((?:[^\"]|\"\")*)\"|`([^`]*)`|\[([^\]]*)\]|([A-Za-z_]\w*))", re.IGNORECASE
+)
+
+Columns = Callable[[str], Iterable[str]]  # object name -> its column names
+
+
+def double_quoted(texts: Iterable[str | None]) -> set[str]:
+    """The double-quoted words in `texts` (outside strings and comments)."""
+    found: set[str] = set()
+    for text in texts:
+        if text and '"' in text:
+            for m in _QUOTED.finditer(text):
+                if m.group(1) is not None:
+                    found.add(m.group(1).replace('""', '"'))
+    return found
+
+
+def words(text: str) -> set[str]:
+    """Folded names mentioned in `text`, quoted or not (outside string literals)."""
+    out: set[str] = set()
+    for m in _WORD.finditer(text):
+        word = next((g for g in m.groups() if g is not None), None)
+        if word is not None:
+            out.add(fold(word.replace('""', '"')))
+    return out
+
+
+def aliases(text: str) -> set[str]:
+    return {
+        fold(next(g for g in m.groups() if g is not None).replace('""', '"'))
+        for m in _ALIAS.finditer(text)
+    }
+
+
+def strings(texts: Iterable[str | None], in_scope: Iterable[str]) -> tuple[str, ...]:
+    """Double-quoted words of `texts` that name no column in scope: strings to SQLite."""
+    quoted = double_quoted(texts)
+    if not quoted:
+        return ()
+    scope = {fold(c) for c in in_scope}
+    return tuple(sorted(w for w in quoted if fold(w) not in scope))
+
+
+def statement_strings(
+    texts: list[str | None], known: Iterable[str], columns: Columns, own: Iterable[str] = ()
+) -> tuple[str, ...]:
+    """For views and triggers: the scope is what the statements read, and their aliases."""
+    if not double_quoted(texts):
+        return ()
+    mentioned: set[str] = set()
+    for text in texts:
+        if text:
+            mentioned |= words(text)
+    scope = set(own)
+    for name in known:
+        if fold(name) in mentioned:
+            scope.update(columns(name))
+    for text in texts:
+        if text:
+            scope |= aliases(text)
+    return strings(texts, scope)
+
+
+def column_reader(conn: sqlite3.Connection) -> Columns:
+    """Column names of a table or view, memoised; none for one that does not compile."""
+    memo: dict[str, list[str]] = {}
+
+    def columns(name: str) -> list[str]:
+        found = memo.get(name)
+        if found is None:
+            try:
+                found = [
+                    r[0] for r in conn.execute("SELECT name FROM pragma_table_xinfo(?)", (name,))
+                ]
+            except sqlite3.Error:
+                found = []
+            memo[name] = found
+        return found
+
+    return columns

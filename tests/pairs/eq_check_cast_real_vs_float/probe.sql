@@ -1,0 +1,4 @@
+INSERT INTO codes VALUES (1, '99.5');
+INSERT INTO codes VALUES (2, '100.0');
+INSERT INTO codes VALUES (3, 'abc');
+SELECT * FROM codes ORDER BY id;

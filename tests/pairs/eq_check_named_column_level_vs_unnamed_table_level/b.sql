@@ -1,0 +1,1 @@
+CREATE TABLE stock (id INTEGER PRIMARY KEY, qty INTEGER, CHECK (qty >= 0));

@@ -1,0 +1,3 @@
+INSERT INTO stock VALUES (1, 0);
+INSERT INTO stock VALUES (2, -1);
+SELECT * FROM stock ORDER BY id;

@@ -1,0 +1,1 @@
+CREATE TABLE stock (id INTEGER PRIMARY KEY, qty INTEGER, price REAL, CONSTRAINT ck_a CHECK (price > 0), CONSTRAINT ck_b CHECK (qty >= 0));

@@ -1,0 +1,4 @@
+INSERT INTO stock VALUES (1, 1, 1.0);
+INSERT INTO stock VALUES (2, -1, 1.0);
+INSERT INTO stock VALUES (3, 1, 0);
+SELECT * FROM stock ORDER BY id;

@@ -1,0 +1,1 @@
+CREATE TABLE stock (id INTEGER PRIMARY KEY, lo INTEGER, hi INTEGER, CHECK ("LO" <= "Hi"));

@@ -1,0 +1,3 @@
+INSERT INTO stock VALUES (1, 1, 2);
+INSERT INTO stock VALUES (2, 3, 2);
+SELECT * FROM stock ORDER BY id;

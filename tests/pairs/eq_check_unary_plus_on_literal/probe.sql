@@ -1,0 +1,4 @@
+INSERT INTO flags VALUES (1, 1);
+INSERT INTO flags VALUES (2, 0);
+INSERT INTO flags VALUES (3, '0');
+SELECT * FROM flags ORDER BY id;

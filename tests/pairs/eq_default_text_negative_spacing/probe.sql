@@ -1,0 +1,2 @@
+INSERT INTO m (id) VALUES (1);
+SELECT v, typeof(v) FROM m;

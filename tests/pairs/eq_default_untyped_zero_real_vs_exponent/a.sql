@@ -1,0 +1,2 @@
+-- 0.0, 0.00 and 0e0 are all the REAL 0.0.
+CREATE TABLE m (id INTEGER PRIMARY KEY, v DEFAULT 0.0);

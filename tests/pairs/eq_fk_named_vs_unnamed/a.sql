@@ -1,0 +1,2 @@
+CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT);
+CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER, CONSTRAINT fk_posts_user FOREIGN KEY (user_id) REFERENCES users (id));

@@ -1,0 +1,5 @@
+INSERT INTO users VALUES (1, 'ann');
+INSERT INTO posts VALUES (1, 1);
+INSERT INTO posts VALUES (2, 2);
+DELETE FROM users WHERE id = 1;
+SELECT * FROM posts ORDER BY id;

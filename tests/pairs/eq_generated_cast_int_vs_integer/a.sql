@@ -1,0 +1,1 @@
+CREATE TABLE codes (id INTEGER PRIMARY KEY, code TEXT, n AS (CAST(code AS INT)));

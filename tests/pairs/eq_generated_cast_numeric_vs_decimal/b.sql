@@ -1,0 +1,1 @@
+CREATE TABLE codes (id INTEGER PRIMARY KEY, code TEXT, amount AS (CAST(code AS DECIMAL(10,2))) STORED);

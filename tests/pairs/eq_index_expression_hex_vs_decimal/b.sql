@@ -1,0 +1,2 @@
+CREATE TABLE m (id INTEGER PRIMARY KEY, flags INTEGER);
+CREATE INDEX m_bit ON m (flags & 0x10);

@@ -1,0 +1,2 @@
+CREATE TABLE m (id INTEGER PRIMARY KEY, code TEXT, flags INTEGER);
+CREATE UNIQUE INDEX m_flagged ON m (code) WHERE flags & 0x10;

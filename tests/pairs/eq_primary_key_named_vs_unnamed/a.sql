@@ -1,0 +1,1 @@
+CREATE TABLE pairs (a TEXT, b TEXT, CONSTRAINT pairs_pk PRIMARY KEY (a, b));

@@ -1,0 +1,1 @@
+CREATE TABLE pairs (a TEXT, b TEXT, PRIMARY KEY (a, b));

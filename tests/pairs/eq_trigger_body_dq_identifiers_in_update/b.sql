@@ -1,0 +1,2 @@
+CREATE TABLE stock (id INTEGER PRIMARY KEY, qty INTEGER, touched INTEGER DEFAULT 0);
+CREATE TRIGGER stock_touch AFTER UPDATE OF "Qty" ON stock BEGIN UPDATE "Stock" SET "Touched" = "TOUCHED" + 1 WHERE "id" = new."Id"; END;

@@ -1,0 +1,3 @@
+CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT, email TEXT);
+CREATE TABLE latest (user_id INTEGER PRIMARY KEY, name TEXT);
+CREATE TRIGGER users_gone AFTER DELETE ON users BEGIN DELETE FROM latest WHERE user_id = old.id; END;

@@ -1,0 +1,3 @@
+CREATE TABLE stock (id INTEGER PRIMARY KEY, qty INTEGER);
+CREATE TABLE log (id INTEGER PRIMARY KEY, what TEXT, n INTEGER);
+CREATE TRIGGER stock_low AFTER UPDATE ON stock WHEN new.qty < 5 BEGIN INSERT INTO log (what, n) VALUES ('low', new.qty); END;

@@ -1,0 +1,3 @@
+CREATE TABLE people (id INTEGER PRIMARY KEY, name TEXT);
+CREATE TABLE log (id INTEGER PRIMARY KEY, who TEXT);
+CREATE TRIGGER people_root AFTER INSERT ON people WHEN new.name = 'root' COLLATE "NoCase" BEGIN INSERT INTO log (who) VALUES (new.name); END;

@@ -1,0 +1,4 @@
+INSERT INTO users VALUES (1, 'a@x');
+INSERT INTO users VALUES (2, 'a@x');
+INSERT INTO users VALUES (3, 'A@x');
+SELECT * FROM users ORDER BY id;

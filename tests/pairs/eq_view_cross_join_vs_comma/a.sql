@@ -1,0 +1,4 @@
+-- CROSS JOIN only pins the loop order for the planner; the rows are those of the comma join.
+CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT);
+CREATE TABLE orders (id INTEGER PRIMARY KEY, user_id INTEGER, total INTEGER);
+CREATE VIEW user_orders AS SELECT u.name, o.id AS order_id, o.total FROM users u CROSS JOIN orders o WHERE o.user_id = u.id;

@@ -1,0 +1,1 @@
+CREATE TABLE codes (id INTEGER PRIMARY KEY, code TEXT CHECK (length(CAST(code AS TEXT)) = 3));

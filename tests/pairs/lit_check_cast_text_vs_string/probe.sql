@@ -1,0 +1,3 @@
+INSERT INTO codes VALUES (1, '007');
+INSERT INTO codes VALUES (2, '123');
+SELECT * FROM codes ORDER BY id;

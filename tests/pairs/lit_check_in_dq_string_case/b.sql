@@ -1,0 +1,1 @@
+CREATE TABLE orders (id INTEGER PRIMARY KEY, st TEXT CHECK (st IN ("active", "Done")));

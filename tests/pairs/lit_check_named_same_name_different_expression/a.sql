@@ -1,0 +1,1 @@
+CREATE TABLE stock (id INTEGER PRIMARY KEY, qty INTEGER, CONSTRAINT ck_qty CHECK (qty >= 0));

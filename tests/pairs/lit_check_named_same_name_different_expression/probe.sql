@@ -1,0 +1,2 @@
+INSERT INTO stock VALUES (1, 0);
+SELECT * FROM stock;

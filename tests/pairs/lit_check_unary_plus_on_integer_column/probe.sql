@@ -1,0 +1,4 @@
+INSERT INTO flags VALUES (1, 1);
+INSERT INTO flags VALUES (2, '1');
+INSERT INTO flags VALUES (3, 2);
+SELECT * FROM flags ORDER BY id;

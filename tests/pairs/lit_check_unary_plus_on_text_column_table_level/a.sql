@@ -1,0 +1,1 @@
+CREATE TABLE flags (id INTEGER PRIMARY KEY, code TEXT, CHECK (+code <> 5));

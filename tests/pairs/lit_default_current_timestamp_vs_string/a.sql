@@ -1,0 +1,2 @@
+-- Quoted, CURRENT_TIMESTAMP is just a 17-character string.
+CREATE TABLE events (id INTEGER PRIMARY KEY, at TEXT DEFAULT CURRENT_TIMESTAMP);

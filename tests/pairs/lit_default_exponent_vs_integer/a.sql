@@ -1,0 +1,2 @@
+-- 1e3 is a REAL literal; 1000 is an INTEGER.
+CREATE TABLE m (id INTEGER PRIMARY KEY, v DEFAULT 1e3);

@@ -1,0 +1,2 @@
+-- No affinity: DEFAULT 1 stores INTEGER 1, DEFAULT 1.0 stores REAL 1.0.
+CREATE TABLE m (id INTEGER PRIMARY KEY, v DEFAULT 1);

@@ -1,0 +1,4 @@
+INSERT INTO p VALUES ('1', '2');
+INSERT INTO c VALUES (1, '1', '2');
+INSERT INTO c VALUES (2, '2', '1');
+SELECT * FROM c ORDER BY id;

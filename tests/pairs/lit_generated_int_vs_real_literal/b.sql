@@ -1,0 +1,1 @@
+CREATE TABLE m (id INTEGER PRIMARY KEY, qty INTEGER, twice AS (qty * 2.0));

@@ -1,0 +1,1 @@
+CREATE TABLE codes (id INTEGER PRIMARY KEY, code TEXT, norm AS (CAST(code AS TEXT)) STORED);

@@ -1,0 +1,2 @@
+CREATE TABLE prices (id INTEGER PRIMARY KEY, price REAL);
+CREATE INDEX prices_price ON prices (+price);

@@ -1,0 +1,3 @@
+-- "active" names no column: the partial index covers rows whose st is exactly 'active'.
+CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT, st TEXT);
+CREATE UNIQUE INDEX users_live_email ON users (email) WHERE st = "active";

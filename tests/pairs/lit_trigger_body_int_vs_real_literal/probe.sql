@@ -1,0 +1,2 @@
+INSERT INTO m VALUES (1, 5);
+SELECT v, typeof(v) FROM log;

@@ -1,0 +1,3 @@
+INSERT INTO users VALUES (1, 'ann', 'a@x');
+UPDATE users SET name = 'anne' WHERE id = 1;
+SELECT * FROM latest;

@@ -1,0 +1,3 @@
+INSERT INTO codes VALUES (1, '007');
+INSERT INTO codes VALUES (2, '7');
+SELECT what FROM log ORDER BY id;

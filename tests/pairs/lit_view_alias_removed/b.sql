@@ -1,0 +1,2 @@
+CREATE TABLE lines (id INTEGER PRIMARY KEY, qty INTEGER, price REAL);
+CREATE VIEW line_totals AS SELECT id AS line, qty FROM lines;

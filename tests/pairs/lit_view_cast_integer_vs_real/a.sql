@@ -1,0 +1,2 @@
+CREATE TABLE codes (id INTEGER PRIMARY KEY, code TEXT);
+CREATE VIEW code_values AS SELECT id, CAST(code AS INTEGER) AS n FROM codes;

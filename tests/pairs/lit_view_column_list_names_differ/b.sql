@@ -1,0 +1,2 @@
+CREATE TABLE lines (id INTEGER PRIMARY KEY, qty INTEGER, price REAL);
+CREATE VIEW line_totals (line, total) AS SELECT id, qty * price FROM lines;

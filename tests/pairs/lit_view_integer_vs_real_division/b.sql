@@ -1,0 +1,2 @@
+CREATE TABLE m (id INTEGER PRIMARY KEY, qty INTEGER);
+CREATE VIEW halves AS SELECT id, qty / 2.0 AS half FROM m;

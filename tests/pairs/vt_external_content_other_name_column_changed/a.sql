@@ -1,0 +1,2 @@
+CREATE TABLE articles (id INTEGER PRIMARY KEY, body TEXT, lang TEXT DEFAULT 'en');
+CREATE VIRTUAL TABLE docs USING fts5(body, content='articles', content_rowid='id');

@@ -1,0 +1,3 @@
+CREATE TABLE docs_content (id INTEGER PRIMARY KEY, body TEXT, lang TEXT);
+CREATE VIRTUAL TABLE docs USING fts5(body, content='docs_content', content_rowid='id');
+CREATE INDEX docs_content_lang ON docs_content (lang);

@@ -1,0 +1,2 @@
+INSERT INTO docs VALUES ('x', 'y');
+SELECT title, body FROM docs;

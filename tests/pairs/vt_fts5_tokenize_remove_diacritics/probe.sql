@@ -1,0 +1,2 @@
+INSERT INTO docs (body) VALUES ('café crème');
+SELECT rowid FROM docs WHERE docs MATCH 'cafe';

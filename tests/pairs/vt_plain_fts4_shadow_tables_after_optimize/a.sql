@@ -1,0 +1,1 @@
+CREATE VIRTUAL TABLE notes USING fts4(body);

@@ -1,0 +1,1 @@
+CREATE TABLE docs_data (id INTEGER PRIMARY KEY, block TEXT);

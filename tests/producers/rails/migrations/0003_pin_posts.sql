@@ -1,0 +1,1 @@
+alter table posts add column is_pinned boolean not null default false;

@@ -1,0 +1,35 @@
+-- src/migrations/1714550400000-Init.ts: up()
+CREATE TABLE "users" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "email" varchar(255) COLLATE NOCASE NOT NULL, "name" varchar(100) NOT NULL, "created_at" datetime NOT NULL DEFAULT (datetime('now')), CONSTRAINT "UQ_97672ac88f789774dd47f7c8be3" UNIQUE ("email"));
+CREATE TABLE "teams" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "name" varchar(100) NOT NULL, CONSTRAINT "UQ_48c0c32e6247a2de155baeaf980" UNIQUE ("name"));
+CREATE TABLE "memberships" ("user_id" integer NOT NULL, "team_id" integer NOT NULL, "role" varchar(20) NOT NULL DEFAULT ('member'), PRIMARY KEY ("user_id", "team_id"));
+CREATE TABLE "posts" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "user_id" integer NOT NULL, "title" varchar(200) NOT NULL, "body" text, "status" varchar CHECK( "status" IN ('draft','published','archived') ) NOT NULL DEFAULT ('draft'), "created_at" datetime NOT NULL DEFAULT (datetime('now')));
+CREATE INDEX "IDX_posts_user_id" ON "posts" ("user_id") ;
+CREATE TABLE "tags" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "name" varchar(50) NOT NULL, CONSTRAINT "UQ_d90243459a697eadb8ad56e9092" UNIQUE ("name"));
+CREATE TABLE "post_tags" ("post_id" integer NOT NULL, "tag_id" integer NOT NULL, PRIMARY KEY ("post_id", "tag_id"));
+CREATE INDEX "IDX_5df4e8dc2cb3e668b962362265" ON "post_tags" ("post_id") ;
+CREATE INDEX "IDX_192ab488d1c284ac9abe2e3035" ON "post_tags" ("tag_id") ;
+CREATE TABLE "temporary_memberships" ("user_id" integer NOT NULL, "team_id" integer NOT NULL, "role" varchar(20) NOT NULL DEFAULT ('member'), CONSTRAINT "FK_7c1e2fdfed4f6838e0c05ae5051" FOREIGN KEY ("user_id") REFERENCES "users" ("id") ON DELETE CASCADE ON UPDATE NO ACTION, CONSTRAINT "FK_fa64f8ee48374ce2c910c7901f3" FOREIGN KEY ("team_id") REFERENCES "teams" ("id") ON DELETE CASCADE ON UPDATE NO ACTION, PRIMARY KEY ("user_id", "team_id"));
+INSERT INTO "temporary_memberships"("user_id", "team_id", "role") SELECT "user_id", "team_id", "role" FROM "memberships";
+DROP TABLE "memberships";
+ALTER TABLE "temporary_memberships" RENAME TO "memberships";
+DROP INDEX "IDX_posts_user_id";
+CREATE TABLE "temporary_posts" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "user_id" integer NOT NULL, "title" varchar(200) NOT NULL, "body" text, "status" varchar CHECK( "status" IN ('draft','published','archived') ) NOT NULL DEFAULT ('draft'), "created_at" datetime NOT NULL DEFAULT (datetime('now')), CONSTRAINT "FK_c4f9a7bd77b489e711277ee5986" FOREIGN KEY ("user_id") REFERENCES "users" ("id") ON DELETE CASCADE ON UPDATE NO ACTION);
+INSERT INTO "temporary_posts"("id", "user_id", "title", "body", "status", "created_at") SELECT "id", "user_id", "title", "body", "status", "created_at" FROM "posts";
+DROP TABLE "posts";
+ALTER TABLE "temporary_posts" RENAME TO "posts";
+CREATE INDEX "IDX_posts_user_id" ON "posts" ("user_id") ;
+DROP INDEX "IDX_5df4e8dc2cb3e668b962362265";
+DROP INDEX "IDX_192ab488d1c284ac9abe2e3035";
+CREATE TABLE "temporary_post_tags" ("post_id" integer NOT NULL, "tag_id" integer NOT NULL, CONSTRAINT "FK_5df4e8dc2cb3e668b962362265d" FOREIGN KEY ("post_id") REFERENCES "posts" ("id") ON DELETE CASCADE ON UPDATE CASCADE, CONSTRAINT "FK_192ab488d1c284ac9abe2e30356" FOREIGN KEY ("tag_id") REFERENCES "tags" ("id") ON DELETE CASCADE ON UPDATE CASCADE, PRIMARY KEY ("post_id", "tag_id"));
+INSERT INTO "temporary_post_tags"("post_id", "tag_id") SELECT "post_id", "tag_id" FROM "post_tags";
+DROP TABLE "post_tags";
+ALTER TABLE "temporary_post_tags" RENAME TO "post_tags";
+CREATE INDEX "IDX_5df4e8dc2cb3e668b962362265" ON "post_tags" ("post_id") ;
+CREATE INDEX "IDX_192ab488d1c284ac9abe2e3035" ON "post_tags" ("tag_id") ;
+-- src/migrations/1718452800000-PinPosts.ts: up()
+DROP INDEX "IDX_posts_user_id";
+CREATE TABLE "temporary_posts" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "user_id" integer NOT NULL, "title" varchar(200) NOT NULL, "body" text, "status" varchar CHECK( "status" IN ('draft','published','archived') ) NOT NULL DEFAULT ('draft'), "created_at" datetime NOT NULL DEFAULT (datetime('now')), "is_pinned" boolean NOT NULL DEFAULT (0), CONSTRAINT "FK_c4f9a7bd77b489e711277ee5986" FOREIGN KEY ("user_id") REFERENCES "users" ("id") ON DELETE CASCADE ON UPDATE NO ACTION);
+INSERT INTO "temporary_posts"("id", "user_id", "title", "body", "status", "created_at") SELECT "id", "user_id", "title", "body", "status", "created_at" FROM "posts";
+DROP TABLE "posts";
+ALTER TABLE "temporary_posts" RENAME TO "posts";
+CREATE INDEX "IDX_posts_user_id" ON "posts" ("user_id") ;
