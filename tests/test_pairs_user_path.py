@@ -31,6 +31,7 @@ from driftcheck.changes import severe
 from driftcheck.diff import diff_schemas
 from test_diff_pairs import CASES, COMPARED, Case, schema_of
 
+
 def _params(cases: list[Case]) -> list[Any]:
     return [
         pytest.param(
@@ -90,7 +91,9 @@ def test_pair_through_validate_plan_apply(case: Case, cli: Any, tmp_path: Path) 
         assert p.exit_code == 0, p.stdout + p.stderr
         a = cli("apply", "--db", str(db), "--migrations", str(migrations), "--yes")
         assert a.exit_code == 0, a.stdout + a.stderr
-        after = _json(cli("validate", "--db", str(db), "--migrations", str(migrations), "--format", "json"))
+        after = _json(
+            cli("validate", "--db", str(db), "--migrations", str(migrations), "--format", "json")
+        )
         assert after["status"] == "clean", after
         assert [e["action"] for e in after["plan"]] == ["ok"], after["plan"]
     else:
@@ -100,8 +103,8 @@ def test_pair_through_validate_plan_apply(case: Case, cli: Any, tmp_path: Path) 
         if report["effective_version"] == "0001":
             # Every expected change, with the right object type and attribute.
             got = Counter(tuple(c[k] for k in COMPARED) for c in report["changes"])
-            assert got == Counter(tuple(e[k] for k in COMPARED) for e in case.expected), (
-                "\n".join(c["message"] for c in report["changes"])
+            assert got == Counter(tuple(e[k] for k in COMPARED) for e in case.expected), "\n".join(
+                c["message"] for c in report["changes"]
             )
         p = cli("plan", *args)
         assert p.exit_code == 1, p.stdout + p.stderr
@@ -113,9 +116,9 @@ def test_one_equivalence(case: Case) -> None:
     a, b = schema_of(case.a_sql), schema_of(case.b_sql)
     for x, y in ((a, b), (b, a)):
         changes = severe(diff_schemas(x, y))
-        assert (not changes) == (x.fingerprint() == y.fingerprint()), "\n".join(
-            c.message for c in changes
-        ) or "fingerprints differ, yet diff finds nothing"
+        assert (not changes) == (x.fingerprint() == y.fingerprint()), (
+            "\n".join(c.message for c in changes) or "fingerprints differ, yet diff finds nothing"
+        )
 
 
 PROBED = [c for c in CASES if (Path(__file__).parent / "pairs" / c.id / "probe.sql").exists()]

@@ -194,7 +194,12 @@ def test_cosmetic_rewrites_report_nothing(ts, a, b):
 def test_diff_mirrors(ta, tb, style):
     a, b = schema_of(ddl(ta, style)), schema_of(ddl(tb, style))
     forward, backward = diff_schemas(a, b), diff_schemas(b, a)
-    swap = {"missing": "unexpected", "unexpected": "missing", "changed": "changed", "renamed": "renamed"}
+    swap = {
+        "missing": "unexpected",
+        "unexpected": "missing",
+        "changed": "changed",
+        "renamed": "renamed",
+    }
     assert sorted((c.object_type, swap[c.change], c.attribute or "") for c in forward) == sorted(
         (c.object_type, c.change, c.attribute or "") for c in backward
     )
@@ -254,3 +259,77 @@ def test_splitter_never_loses_or_merges(indexes, sep):
     for piece, stmt in zip(statements, got, strict=True):
         assert sqlite3.complete_statement(stmt.sql.rstrip().rstrip(";") + ";")
         assert stmt.sql.rstrip(";").strip().endswith(piece.strip()[-8:].strip())
+
+
+@st.composite
+def mutated(draw: st.DrawFn, ts: list[Tab]) -> list[Tab]:
+    """`ts` with at most one thing changed: a column attribute, a column gone, the index."""
+    import dataclasses
+
+    out = list(ts)
+    what = draw(st.sampled_from(["nothing", "column", "drop", "index"]))
+    i = draw(st.integers(0, len(out) - 1))
+    t = out[i]
+    if what == "index":
+        out[i] = dataclasses.replace(t, partial=not t.partial)
+    elif what in ("column", "drop") and t.cols:
+        j = draw(st.integers(0, len(t.cols) - 1))
+        if what == "drop" and len(t.cols) > 1:
+            cols = t.cols[:j] + t.cols[j + 1 :]
+            fix = {"pk": t.pk, "index_on": t.index_on}
+            for k, v in fix.items():
+                fix[k] = None if v == j else (v - 1 if v is not None and v > j else v)
+            out[i] = dataclasses.replace(t, cols=cols, **fix)
+        else:
+            field = draw(
+                st.sampled_from(["type", "not_null", "default", "collate", "check", "unique"])
+            )
+            value = {
+                "type": st.sampled_from(TYPES),
+                "not_null": st.booleans(),
+                "default": st.sampled_from(DEFAULTS),
+                "collate": st.sampled_from(COLLATIONS),
+                "check": st.booleans(),
+                "unique": st.booleans(),
+            }[field]
+            col = dataclasses.replace(t.cols[j], **{field: draw(value)})
+            out[i] = dataclasses.replace(t, cols=t.cols[:j] + (col,) + t.cols[j + 1 :])
+    return out
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data(), tables(), styles, styles)
+def test_one_equivalence_on_generated_schemas(data, ta, sa, sb):
+    """No change of severity error or warning ⇔ equal fingerprints ⇔ validate exits 0
+    with no flag: the differ, the fingerprint and the plan are one definition of "same"."""
+    import tempfile
+    from pathlib import Path
+
+    from driftcheck.changes import severe
+    from driftcheck.check import Settings, validate
+    from driftcheck.config import Config, HistoryConfig
+
+    tb = data.draw(mutated(ta))
+    a_sql, b_sql = ddl(ta, sa), ddl(tb, sb)
+    a, b = schema_of(a_sql), schema_of(b_sql)
+    same = not severe(diff_schemas(a, b))
+    assert same == (a.fingerprint() == b.fingerprint())
+    with tempfile.TemporaryDirectory() as tmp:
+        migrations = Path(tmp) / "migrations"
+        migrations.mkdir()
+        (migrations / "0001_schema.sql").write_text(a_sql, encoding="utf-8")
+        db = Path(tmp) / "app.db"
+        conn = sqlite3.connect(db)
+        conn.executescript(b_sql)
+        conn.close()
+        config = Config(history=HistoryConfig(kind="none"))
+        report = validate(
+            Settings.from_config(config, migrations=str(migrations), database=str(db))
+        ).report
+    flags = [e for e in report.plan if e.action == "flag"]
+    ok = report.status == "clean" and not flags
+    assert ok == same, (
+        report.status,
+        [c.message for c in report.changes],
+        [f.reason for f in flags],
+    )

@@ -33,11 +33,11 @@ from typing import Any, Literal
 
 from driftcheck import normalize
 from driftcheck.check import Settings, Validation, ignore_objects, validate
+from driftcheck.compare import Form
 from driftcheck.errors import DatabaseError, DriftcheckError
 from driftcheck.history import History, Store
 from driftcheck.history.base import Write
 from driftcheck.migrations.model import Migration, Statement
-from driftcheck.compare import Form
 from driftcheck.plan import footprint, segments_of
 from driftcheck.replay import ObjectKey, object_key
 from driftcheck.report.model import PlanEntry
@@ -414,7 +414,7 @@ class _Run:
         self.segments = segments_of(self.states)
         history = p.validation.history
         assert history is not None
-        self.internal = {normalize.fold(t) for t in history.internal}
+        self.internal = p.validation.internal | {normalize.fold(t) for t in history.internal}
         # The schema as the last version left it, valid while PRAGMA schema_version
         # says nothing changed since: each version's "after" is the next one's "before".
         self._known: tuple[int, dict[ObjectKey, Form]] | None = None

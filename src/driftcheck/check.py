@@ -16,9 +16,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from driftcheck import __version__, normalize
+from driftcheck.changes import Change
 from driftcheck.config import Config
 from driftcheck.dburl import database_path, redact
-from driftcheck.changes import Change
 from driftcheck.diff import diff_schemas
 from driftcheck.effective import Effective, find_effective
 from driftcheck.errors import (
@@ -406,6 +406,7 @@ class Validation:
     history: History | None
     store: Store | None
     plan: Plan
+    internal: set[str] = field(default_factory=set)  # history tables left out (folded)
 
 
 def read_target(
@@ -423,6 +424,29 @@ def read_target(
         return Schema.of(read_objects(conn)), found.store, history
 
     return read_readonly(database, s.functions, read, s.config.busy_timeout)
+
+
+def internal_tables(
+    s: Settings, expected: Expected | None, history: History | None = None
+) -> set[str]:
+    """History tables (folded) to leave out of the comparison: those of every known
+    store and of the one found, except a table the migrations themselves create."""
+    from driftcheck.history import history_tables
+
+    names = set(history_tables(s.config.history))
+    if history is not None:
+        names.update(normalize.fold(t) for t in history.internal)
+    if expected is not None:
+        names -= {k[1] for st in expected.states for k in st.objects if k[0] == "table"}
+    return names
+
+
+def without_history(schema: Schema, s: Settings, expected: Expected | None = None) -> Schema:
+    """`schema` without history tables (and what is on them)."""
+    tables = internal_tables(s, expected)
+    if not any(normalize.fold(name) in tables for name in schema.tables):
+        return schema
+    return Schema.of(ignore_objects(schema.objects(), (), tables))
 
 
 def history_info(history: History, store: Store | None, expected: Expected) -> HistoryInfo:
@@ -464,7 +488,7 @@ def validate(s: Settings, expected: Expected | None = None) -> Validation:
     if expected is None:
         expected = expected_schemas(s)
     actual, store, history = read_target(database, s, expected)
-    internal = {normalize.fold(t) for t in (history.internal if history else ())}
+    internal = internal_tables(s, expected, history)
     expected, actual = apply_ignore(expected, actual, s.config.ignore, internal)
     recorded = history.recorded_version if history is not None and history.exists else None
     effective = find_effective(
@@ -497,7 +521,7 @@ def validate(s: Settings, expected: Expected | None = None) -> Validation:
             match="exact" if effective.exact else "closest",
         ),
     )
-    return Validation(report, expected, actual, effective, history, store, plan)
+    return Validation(report, expected, actual, effective, history, store, plan, internal)
 
 
 def error_report(exc: DriftcheckError, database: str | None) -> Report:
@@ -522,8 +546,8 @@ def schema_of(spec: str, s: Settings, expected: Expected | None) -> Schema:
 def diff(a: str, b: str, s: Settings) -> list[Change]:
     needs_migrations = any(x.startswith("version:") for x in (a, b))
     expected = expected_schemas(s) if needs_migrations else None
-    left = schema_of(a, s, expected)
-    right = schema_of(b, s, expected)
+    left = without_history(schema_of(a, s, expected), s, expected)
+    right = without_history(schema_of(b, s, expected), s, expected)
     patterns = s.config.ignore
     if patterns:
         left = Schema.of(ignore_objects(left.objects(), patterns))

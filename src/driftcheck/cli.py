@@ -564,7 +564,7 @@ def inspect(
     """Print the schema model of a database (or of a version) as JSON."""
 
     def body() -> int:
-        from driftcheck.check import expected_schemas, read_database
+        from driftcheck.check import expected_schemas, read_database, without_history
         from driftcheck.errors import ConfigError
 
         if (db is None) == (version is None):
@@ -580,7 +580,8 @@ def inspect(
             migrations_pattern=migrations_pattern,
         )
         if db is not None:
-            schema = read_database(db, s)
+            # History tables are never schema: the fingerprint is the one of the version.
+            schema = without_history(read_database(db, s), s)
             what: dict[str, Any] = {"database": db}
         else:
             assert version is not None

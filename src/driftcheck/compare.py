@@ -100,6 +100,8 @@ class Kind:
     members: tuple[Members, ...] = ()
     # Info-only notes that need both objects (e.g. the case of names inside).
     notes: tuple[Callable[[Any, Any], list[tuple[str, Any, Any, str]]], ...] = ()
+    # What a missing or unexpected object is shown as.
+    summary: Callable[[Any], Any] = lambda obj: None
 
 
 @dataclass(frozen=True)
@@ -139,9 +141,7 @@ def form(obj: Any) -> list[Any]:
     for m in kind.members:
         items = m.items(obj)
         if m.named:
-            keyed = sorted(
-                [fold(m.name_of(i) or ""), repr(member_key(m, i, s))] for i in items
-            )
+            keyed = sorted([fold(m.name_of(i) or ""), repr(member_key(m, i, s))] for i in items)
         else:
             keyed = sorted([repr(member_key(m, i, s))] for i in items)
         out.append([m.name, keyed])

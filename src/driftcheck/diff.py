@@ -82,7 +82,9 @@ def _match_unambiguous(
     ec = Counter(key(x) for x in expected)
     ac = Counter(key(x) for x in actual)
     ok = {k for k, n in ec.items() if k is not None and n == 1 and ac[k] == 1}
-    pairs, _, _ = _match([x for x in expected if key(x) in ok], [x for x in actual if key(x) in ok], key)
+    pairs, _, _ = _match(
+        [x for x in expected if key(x) in ok], [x for x in actual if key(x) in ok], key
+    )
     return (
         pairs,
         [x for x in expected if key(x) not in ok],
@@ -109,14 +111,9 @@ _CONSEQUENCE: dict[str, Callable[[Any], str]] = {
 }
 
 
-def _summary(kind: str, obj: Any) -> Any:
-    from driftcheck.sqlite.rules import index_summary
-
-    if kind == "index":
-        return index_summary(obj)
-    if kind in ("view", "trigger"):
-        return obj.sql
-    return None
+def _summary(obj: Any) -> Any:
+    """What a missing or unexpected object is shown as (the dialect's table says)."""
+    return rules().kind_of(obj, None).summary(obj)
 
 
 def _table_of(obj: Any) -> str | None:
@@ -189,7 +186,7 @@ class _Differ:
                 "missing",
                 name=o.name,
                 path=o.name,
-                expected=_summary(kind, o),
+                expected=_summary(o),
                 severity=_SEVERITY[kind](o, True),
                 message=f"{label(o)} is missing",
             )
@@ -200,7 +197,7 @@ class _Differ:
                 "unexpected",
                 name=o.name,
                 path=o.name,
-                actual=_summary(kind, o),
+                actual=_summary(o),
                 severity=_SEVERITY[kind](o, False),
                 message=f"{label(o)} exists in the database but no migration creates it"
                 f"{consequence(o)}",
@@ -317,7 +314,9 @@ class _Differ:
     ) -> None:
         t = owner.name
         if m.named:
-            pairs, missing, unexpected = _match(expected, actual, lambda x: fold(m.name_of(x) or ""))
+            pairs, missing, unexpected = _match(
+                expected, actual, lambda x: fold(m.name_of(x) or "")
+            )
         else:
             # What they are first: equal items differ at most in info (their names).
             keys = {id(x): member_key(m, x, se) for x in expected}
@@ -393,7 +392,9 @@ class _Differ:
         """Order: the items outside a longest common subsequence of the two orders moved."""
         t = owner.name
         common = {fold(m.name_of(x) or "") for x, _ in pairs}
-        exp_order = [fold(m.name_of(x) or "") for x in expected if fold(m.name_of(x) or "") in common]
+        exp_order = [
+            fold(m.name_of(x) or "") for x in expected if fold(m.name_of(x) or "") in common
+        ]
         act_order = [fold(m.name_of(x) or "") for x in actual if fold(m.name_of(x) or "") in common]
         if exp_order == act_order:
             return
@@ -434,7 +435,15 @@ def _how(attr: Attr, e: Any, a: Any) -> str:
         out.extend(b for b in getattr(x, "body", ()) if isinstance(b, SqlText))
         return out
 
-    if attr.name not in ("definition", "expression", "where", "when", "body", "generated", "default"):
+    if attr.name not in (
+        "definition",
+        "expression",
+        "where",
+        "when",
+        "body",
+        "generated",
+        "default",
+    ):
         return ""
     if any(v.token_compared for v in (*texts(e), *texts(a))):
         return " (compared token by token: sqlglot could not parse it)"

@@ -2,9 +2,10 @@
 
 The effective version is the version whose expected schema the database
 matches: an exact match by fingerprint first (one lookup), otherwise the
-version with the fewest changes. Ties go to the recorded version, then to the
-highest. An empty database matches "no version" (the state before the first
-migration).
+closest version: the fewest differing objects, then the fewest missing or
+unexpected ones, then the fewest changes (see `rank`). Ties go to the
+recorded version, then to the highest. An empty database matches "no
+version" (the state before the first migration).
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from driftcheck.changes import Change
-from driftcheck.diff import diff_schemas
 from driftcheck.compare import canonical_hash
+from driftcheck.diff import diff_schemas
 from driftcheck.model import Schema, fingerprint_of_hashes, raw_hash
 from driftcheck.replay import VersionState, object_key
 from driftcheck.versions import VersionKey, version_key
@@ -28,10 +29,28 @@ class Effective:
     changes: list[Change]
 
 
-def _rank(changes: list[Change]) -> tuple[int, int]:
-    """Fewest changes that matter first; column-order and name-case notes (info) last."""
-    info = sum(1 for c in changes if c.severity == "info")
-    return (len(changes) - info, info)
+def rank(changes: list[Change]) -> tuple[int, int, int, int, int]:
+    """How far a version is from the database; smaller is closer.
+
+    By objects first: the number of schema objects (tables, indexes, views,
+    triggers) that differ, so one object with several changes never outweighs
+    another version's one. Then the number of things one side has and the other
+    lacks entirely (tables, columns, indexes, views, triggers): a column the
+    database has in another form is closer than no column at all, which places
+    a hand-altered column at the version that creates it. Then the number of
+    changes, errors before warnings; info notes never count but as a last tie.
+    """
+    severe = [c for c in changes if c.severity != "info"]
+    objects = len({c.owner.key for c in severe})
+    existence = sum(
+        1
+        for c in severe
+        if c.change in ("missing", "unexpected")
+        and c.object_type in ("table", "column", "index", "view", "trigger")
+        and not (c.object_type == "index" and c.owner.kind == "table")  # a UNIQUE constraint
+    )
+    errors = sum(1 for c in severe if c.severity == "error")
+    return (objects, existence, len(severe), errors, len(changes) - len(severe))
 
 
 def find_effective(
@@ -83,15 +102,15 @@ def find_effective(
         unmatched += sum(1 for k in canonical if k not in hashes)
         bounds.append(((unmatched + 1) // 2, -i, i, hashes))
     bounds.sort(key=lambda b: (b[0], b[1]))
-    best: tuple[tuple[int, int, int, int], int] | None = None
+    best: tuple[tuple[int, ...], int] | None = None
     for bound, _, i, hashes in bounds:
         if best is not None and bound > best[0][0]:
             break
         same = {k for k, h in hashes.items() if canonical.get(k) == h}
         changes = diff_schemas(states[i].schema(), actual, same=same)
         is_recorded, position = preference(i)
-        rank = (*_rank(changes), -is_recorded, -position)  # smaller is better
-        if best is None or rank < best[0]:
-            best = (rank, i)
+        order = (*rank(changes), -is_recorded, -position)  # smaller is better
+        if best is None or order < best[0]:
+            best = (order, i)
     assert best is not None
     return result(best[1])

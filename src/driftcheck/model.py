@@ -11,9 +11,6 @@ snapshots never depend on the normaliser's version.
 from __future__ import annotations
 
 import hashlib
-import json
-from dataclasses import dataclass
-from functools import cached_property
 from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler, GetJsonSchemaHandler
@@ -288,6 +285,7 @@ class Schema(_Model):
 
 # --------------------------------------------------------------------------
 # Hashes and fingerprints (the comparison forms they combine are in `compare`)
+
 
 def raw_hash(obj: SchemaObject) -> str:
     """Hash of an object exactly as read (raw SQL text included): cheap, no parsing.

@@ -124,9 +124,56 @@ def _key(kind: str, sql: str, strings: frozenset[str], table: str = "") -> str:
 
 # What may stand before an operand: after these, `+` is a unary operator.
 _BEFORE_OPERAND = frozenset(
-    "( , + - * / % = == != <> < <= > >= || & | << >> ~ -> ->> "
-    "NOT AND OR IS IN LIKE GLOB MATCH REGEXP BETWEEN CASE WHEN THEN ELSE SELECT "
-    "WHERE ON HAVING BY SET RETURNING DISTINCT ALL ESCAPE VALUES".split()
+    [
+        "(",
+        ",",
+        "+",
+        "-",
+        "*",
+        "/",
+        "%",
+        "=",
+        "==",
+        "!=",
+        "<>",
+        "<",
+        "<=",
+        ">",
+        ">=",
+        "||",
+        "&",
+        "|",
+        "<<",
+        ">>",
+        "~",
+        "->",
+        "->>",
+        "NOT",
+        "AND",
+        "OR",
+        "IS",
+        "IN",
+        "LIKE",
+        "GLOB",
+        "MATCH",
+        "REGEXP",
+        "BETWEEN",
+        "CASE",
+        "WHEN",
+        "THEN",
+        "ELSE",
+        "SELECT",
+        "WHERE",
+        "ON",
+        "HAVING",
+        "BY",
+        "SET",
+        "RETURNING",
+        "DISTINCT",
+        "ALL",
+        "ESCAPE",
+        "VALUES",
+    ]
 )
 UNARY_PLUS = "driftcheck_unary_plus"
 
@@ -145,9 +192,7 @@ def _rewrite(sql: str) -> str:
     from sqlglot.dialects.sqlite import SQLite
 
     toks = SQLite.Tokenizer().tokenize(sql)
-    texts = [
-        "" if t.token_type.name in ("IDENTIFIER", "STRING") else upper(t.text) for t in toks
-    ]
+    texts = ["" if t.token_type.name in ("IDENTIFIER", "STRING") else upper(t.text) for t in toks]
     edits: list[tuple[int, int, str]] = []  # (start, end exclusive, replacement)
     if texts and texts[0] == "REPLACE":
         edits.append((toks[0].start, toks[0].end + 1, "INSERT OR REPLACE"))
@@ -293,7 +338,12 @@ def _unqualified(node: Any, table: str) -> Any:
     from sqlglot import exp
 
     def strip(n: Any) -> Any:
-        if isinstance(n, exp.Column) and n.table and fold(n.table) == table and not n.args.get("db"):
+        if (
+            isinstance(n, exp.Column)
+            and n.table
+            and fold(n.table) == table
+            and not n.args.get("db")
+        ):
             return exp.Column(this=n.this)
         return n
 

@@ -20,12 +20,11 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from driftcheck.changes import Change
+from driftcheck.compare import Form
 from driftcheck.history import History, Store
 from driftcheck.history.base import store_label
 from driftcheck.migrations.model import Migration
-from driftcheck.compare import Form
-from driftcheck.model import Schema
-from driftcheck.normalize import fold
+from driftcheck.model import Schema, SchemaObject
 from driftcheck.replay import ObjectKey, VersionState, object_key
 from driftcheck.report.model import Evidence, PlanEntry
 from driftcheck.versions import version_key
@@ -84,11 +83,33 @@ def _verdict(runs: list[Run], i: int, actual: Form, last: int, effective: int) -
     matching = [(a, b) for a, b, form in spans if form.shape == actual.shape]
     if not matching:
         matching = [(a, b) for a, b, form in spans if form.same(actual)]
+    if not matching and actual.obj is not None:
+        # The database has the object in a form no version gives: it belongs to the
+        # version whose form it is closest to. Versions before that one did their part
+        # (a later version's form is there); that version's own change was made
+        # another way; later versions' changes are not there.
+        closest = _closest(spans, actual.obj)
+        if closest is not None:
+            return "yes" if i < closest else "neither" if i == closest else "no"
     yes = any(end >= i for _, end in matching)
     no = any(start < i for start, _ in matching)
     if yes and no:  # the same form before and after (e.g. created, later dropped)
         return "yes" if effective >= i else "no"
     return "yes" if yes else "no" if no else "neither"
+
+
+def _closest(spans: list[tuple[int, int, Form]], obj: SchemaObject) -> int | None:
+    """The start of the run whose form of the object is closest to `obj` (later on ties)."""
+    from driftcheck.diff import diff_schemas
+    from driftcheck.effective import rank
+
+    actual = Schema.of([obj])
+    ranked = [
+        (rank(diff_schemas(Schema.of([form.obj]), actual)), -start, start)
+        for start, _, form in spans
+        if form.obj is not None
+    ]
+    return min(ranked)[2] if ranked else None
 
 
 def _effect(before: Form, after: Form) -> Literal["creates", "changes", "drops"]:
@@ -128,15 +149,6 @@ def _evidence(
         present={"yes": True, "no": False, "neither": None}[verdict],
         message=f"{effect} {key[0]} {name}{where}: {has}",
     )
-
-
-def change_object(c: Change) -> ObjectKey:
-    """The schema object a change belongs to."""
-    if c.object_type in ("table", "column", "check", "foreign_key"):
-        return ("table", fold(c.table or c.name))
-    if c.object_type == "index" and c.table and c.path.startswith(f"{c.table}."):
-        return ("table", fold(c.table))  # a UNIQUE constraint lives in its table
-    return (c.object_type, fold(c.name))
 
 
 def build_plan(
@@ -237,9 +249,7 @@ def build_plan(
                     )
                 )
 
-    unexplained = [
-        c for c in changes if c.severity in _SEVERE and change_object(c) not in attributed
-    ]
+    unexplained = [c for c in changes if c.severity in _SEVERE and c.owner.key not in attributed]
     result = [e for _, e in sorted(entries, key=lambda x: x[0])]
     if unexplained:
         result.append(

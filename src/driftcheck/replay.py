@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from functools import lru_cache
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
+from driftcheck.compare import canonical_hash
 from driftcheck.errors import ReplayError
 from driftcheck.migrations.model import Migration, Statement
-from driftcheck.compare import canonical_hash
 from driftcheck.model import (
     Schema,
     SchemaObject,

@@ -26,7 +26,15 @@ from driftcheck.history.user_version import UserVersionStore, numeric_version
 from driftcheck.migrations.model import MigrationSet
 from driftcheck.normalize import fold
 
-__all__ = ["Entry", "Found", "History", "Store", "STORES", "find_store"]
+__all__ = [
+    "Entry",
+    "Found",
+    "History",
+    "Store",
+    "STORES",
+    "find_store",
+    "history_tables",
+]
 
 STORES: dict[str, type[Store]] = {
     s.kind: s
@@ -45,6 +53,42 @@ STORES: dict[str, type[Store]] = {
 
 # Tables that identify a tool by their name alone, in the order they are tried.
 _BY_NAME: tuple[type[Store], ...] = (OwnStore, FlywayStore, SqlxStore, DieselStore, GooseStore)
+
+
+# Tables where migration tools record what ran. They are never part of the
+# application's schema: not in validate (whatever --history says), diff,
+# inspect or fingerprints, unless the migrations themselves create one.
+_TOOL_TABLES = (
+    # the stores driftcheck reads and writes
+    *(cls.default_table for cls in STORES.values() if cls.default_table),
+    # other tools' tables, so that their databases compare clean too
+    "ar_internal_metadata",  # Rails (beside schema_migrations)
+    "django_migrations",
+    "_prisma_migrations",
+    "__drizzle_migrations",
+    "knex_migrations",
+    "knex_migrations_lock",
+    "alembic_version",
+    "SequelizeMeta",
+    "__EFMigrationsHistory",
+    "DATABASECHANGELOG",  # Liquibase
+    "DATABASECHANGELOGLOCK",
+    "atlas_schema_revisions",
+    "refinery_schema_history",
+    "mikro_orm_migrations",
+    "kysely_migration",
+    "kysely_migration_lock",
+)
+
+
+def history_tables(config: HistoryConfig) -> frozenset[str]:
+    """Folded names of every history table: the known tools' and the configured ones."""
+    names = {fold(t) for t in _TOOL_TABLES}
+    if config.table:
+        names.add(fold(config.table))
+    if config.version_pointer is not None:
+        names.add(fold(config.version_pointer.table))
+    return frozenset(names)
 
 
 @dataclass

@@ -355,7 +355,7 @@ class _Reader:
                     None,
                 )
             index = _index(r, info)
-            texts = [p.expression.sql for p in index.parts if p.expression is not None]
+            texts: list[str | None] = [p.expression.sql for p in index.parts if p.expression is not None]
             texts.append(index.where.sql if index.where is not None else None)
             if scope.double_quoted(texts):
                 strings = scope.strings(texts, self.columns(r.tbl_name))
@@ -376,8 +376,9 @@ class _Reader:
         output: dict[str, list[str]] = defaultdict(list)
         try:
             for name, column in self._query(
-                "SELECT m.name, p.name FROM sqlite_schema AS m JOIN pragma_table_xinfo(m.name) AS p "
-                "WHERE m.type = 'view' AND m.name IN (SELECT value FROM json_each(?)) "
+                "SELECT m.name, p.name FROM sqlite_schema AS m "
+                "JOIN pragma_table_xinfo(m.name) AS p WHERE m.type = 'view' "
+                "AND m.name IN (SELECT value FROM json_each(?)) "
                 "ORDER BY m.name, p.cid",
                 [r.name for r in rows],
             ):

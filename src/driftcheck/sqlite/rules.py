@@ -30,7 +30,6 @@ from driftcheck.model import (
     Column,
     ForeignKey,
     Index,
-    KeyPart,
     SqlText,
     Table,
     Trigger,
@@ -100,8 +99,9 @@ def _flag(attr: str, what: str, severity: Any = "error") -> Attr:
         attr,
         key=lambda t, s: bool(getattr(t, attr)),
         show=lambda t: bool(getattr(t, attr)),
-        sentence=lambda e, a: f"expected {'' if e else 'no '}{what}, "
-        f"the database has {'' if a else 'no '}{what}",
+        sentence=lambda e, a: (
+            f"expected {'' if e else 'no '}{what}, the database has {'' if a else 'no '}{what}"
+        ),
         severity=severity,
     )
 
@@ -124,8 +124,9 @@ TABLE_ATTRS: tuple[Attr, ...] = (
         "primary_key",
         key=lambda t, s: parts_key(t.primary_key.parts, s) if t.primary_key else (),
         show=_pk_labels,
-        sentence=lambda e, a: f"primary key expected ({_cols(e) or 'none'}), "
-        f"actual ({_cols(a) or 'none'})",
+        sentence=lambda e, a: (
+            f"primary key expected ({_cols(e) or 'none'}), actual ({_cols(a) or 'none'})"
+        ),
     ),
     Attr(
         "on_conflict",
@@ -138,8 +139,9 @@ TABLE_ATTRS: tuple[Attr, ...] = (
         "primary_key_name",
         key=lambda t, s: t.primary_key.name if t.primary_key else None,
         show=lambda t: t.primary_key.name if t.primary_key else None,
-        sentence=lambda e, a: f"primary key constraint is named {a or '(unnamed)'}, "
-        f"expected {e or '(unnamed)'}",
+        sentence=lambda e, a: (
+            f"primary key constraint is named {a or '(unnamed)'}, expected {e or '(unnamed)'}"
+        ),
         severity="info",
         unless=("primary_key",),
     ),
@@ -231,8 +233,10 @@ COLUMN_ATTRS: tuple[Attr, ...] = (
         "rowid_alias",
         key=lambda c, s: is_rowid_alias(c, s.obj),
         show=None,  # the key itself: whether a column aliases the rowid needs its table
-        sentence=lambda e, a: f"expected {_alias_text(e)}, the database has {_alias_text(a)}"
-        " (INTEGER PRIMARY KEY and INT PRIMARY KEY differ in meaning)",
+        sentence=lambda e, a: (
+            f"expected {_alias_text(e)}, the database has {_alias_text(a)}"
+            " (INTEGER PRIMARY KEY and INT PRIMARY KEY differ in meaning)"
+        ),
         unless=("primary_key",),
     ),
     Attr(
@@ -246,8 +250,9 @@ COLUMN_ATTRS: tuple[Attr, ...] = (
         "not_null",
         key=_not_null,
         show=lambda c: c.not_null,
-        sentence=lambda e, a: f"expected {'NOT NULL' if e else 'nullable'}, "
-        f"actual {'NOT NULL' if a else 'nullable'}",
+        sentence=lambda e, a: (
+            f"expected {'NOT NULL' if e else 'nullable'}, actual {'NOT NULL' if a else 'nullable'}"
+        ),
         unless=("rowid_alias",),
     ),
     Attr(
@@ -273,15 +278,18 @@ COLUMN_ATTRS: tuple[Attr, ...] = (
         "generated",
         key=lambda c, s: (expr(c.generated, s), c.generated_kind),
         show=_generated,
-        sentence=lambda e, a: f"generated expression expected {e or '(not generated)'}, "
-        f"actual {a or '(not generated)'}",
+        sentence=lambda e, a: (
+            f"generated expression expected {e or '(not generated)'}, "
+            f"actual {a or '(not generated)'}"
+        ),
     ),
     Attr(
         "hidden",
         key=lambda c, s: c.hidden,
         show=lambda c: c.hidden,
-        sentence=lambda e, a: f"expected {'hidden' if e else 'visible'}, "
-        f"actual {'hidden' if a else 'visible'}",
+        sentence=lambda e, a: (
+            f"expected {'hidden' if e else 'visible'}, actual {'hidden' if a else 'visible'}"
+        ),
     ),
 )
 
@@ -317,9 +325,11 @@ COLUMNS = Members(
     prefix=lambda t, c: f"column {t}.{c.name}",
     summary=column_summary,
     missing=lambda t, c: f"column {t}.{c.name} is missing",
-    unexpected=lambda t, c: f"column {t}.{c.name} exists in the database but no migration "
-    "creates it"
-    + (" (NOT NULL without a default: inserts that omit it fail)" if _blocking(c) else ""),
+    unexpected=lambda t, c: (
+        f"column {t}.{c.name} exists in the database but no migration "
+        "creates it"
+        + (" (NOT NULL without a default: inserts that omit it fail)" if _blocking(c) else "")
+    ),
     unexpected_severity=lambda c: "error" if _blocking(c) else "warning",
 )
 
@@ -357,15 +367,18 @@ UNIQUES = Members(
             "on_conflict",
             key=lambda u, s: u.on_conflict,
             show=lambda u: u.on_conflict or "ABORT",
-            sentence=lambda e, a: f"UNIQUE ON CONFLICT expected {e}, actual {a}"
-            + (" (REPLACE deletes the existing row)" if "REPLACE" in (e, a) else ""),
+            sentence=lambda e, a: (
+                f"UNIQUE ON CONFLICT expected {e}, actual {a}"
+                + (" (REPLACE deletes the existing row)" if "REPLACE" in (e, a) else "")
+            ),
         ),
         Attr(
             "constraint_name",
             key=lambda u, s: u.name,
             show=lambda u: u.name,
-            sentence=lambda e, a: f"UNIQUE constraint is named {a or '(unnamed)'}, "
-            f"expected {e or '(unnamed)'}",
+            sentence=lambda e, a: (
+                f"UNIQUE constraint is named {a or '(unnamed)'}, expected {e or '(unnamed)'}"
+            ),
             severity="info",
         ),
     ),
@@ -376,10 +389,11 @@ UNIQUES = Members(
     path=lambda t, u: f"{t}.{_unique_label(u)}",
     summary=lambda u: parts_label(u.parts),
     presence_attribute="unique",
-    missing=lambda t, u: f"table {t}: UNIQUE constraint ({_cols(parts_label(u.parts))}) "
-    "is missing",
-    unexpected=lambda t, u: f"table {t}: UNIQUE constraint ({_cols(parts_label(u.parts))}) "
-    "exists in the database but no migration creates it",
+    missing=lambda t, u: f"table {t}: UNIQUE constraint ({_cols(parts_label(u.parts))}) is missing",
+    unexpected=lambda t, u: (
+        f"table {t}: UNIQUE constraint ({_cols(parts_label(u.parts))}) "
+        "exists in the database but no migration creates it"
+    ),
 )
 
 
@@ -391,9 +405,7 @@ def fk_desc(f: ForeignKey) -> str:
 def _fk_target(f: ForeignKey, s: Side) -> tuple[Any, ...]:
     # A composite key is a set of column pairs: (a, b) -> p(x, y) is (b, a) -> p(y, x).
     refs = [fold(c) for c in f.ref_columns]
-    pairs = sorted(
-        (fold(c), refs[i] if i < len(refs) else "") for i, c in enumerate(f.columns)
-    )
+    pairs = sorted((fold(c), refs[i] if i < len(refs) else "") for i, c in enumerate(f.columns))
     return (fold(f.ref_table), tuple(pairs))
 
 
@@ -420,8 +432,10 @@ FOREIGN_KEYS = Members(
             "actions",
             key=lambda f, s: (f.on_update, f.on_delete),
             show=lambda f: {"on_update": f.on_update, "on_delete": f.on_delete},
-            sentence=lambda e, a: f"actions expected ON UPDATE {e['on_update']} ON DELETE "
-            f"{e['on_delete']}, actual ON UPDATE {a['on_update']} ON DELETE {a['on_delete']}",
+            sentence=lambda e, a: (
+                f"actions expected ON UPDATE {e['on_update']} ON DELETE "
+                f"{e['on_delete']}, actual ON UPDATE {a['on_update']} ON DELETE {a['on_delete']}"
+            ),
         ),
         Attr(
             "match",
@@ -455,8 +469,9 @@ FOREIGN_KEYS = Members(
     prefix=lambda t, f: f"table {t}: foreign key ({_cols(f.columns)})",
     summary=fk_desc,
     missing=lambda t, f: f"table {t}: foreign key {fk_desc(f)} is missing",
-    unexpected=lambda t, f: f"table {t}: foreign key {fk_desc(f)} exists in the database but "
-    "no migration creates it",
+    unexpected=lambda t, f: (
+        f"table {t}: foreign key {fk_desc(f)} exists in the database but no migration creates it"
+    ),
 )
 
 
@@ -496,8 +511,10 @@ CHECKS = Members(
     prefix=lambda t, c: _check_where(t, c),
     summary=lambda c: c.expression.sql,
     missing=lambda t, c: f"{_check_where(t, c)}: CHECK ({c.expression.sql}) is missing",
-    unexpected=lambda t, c: f"{_check_where(t, c)}: CHECK ({c.expression.sql}) exists in the "
-    "database but no migration creates it",
+    unexpected=lambda t, c: (
+        f"{_check_where(t, c)}: CHECK ({c.expression.sql}) exists in the "
+        "database but no migration creates it"
+    ),
 )
 
 TABLE = Kind(TABLE_ATTRS, (COLUMNS, UNIQUES, FOREIGN_KEYS, CHECKS))
@@ -544,8 +561,10 @@ VIRTUAL_TABLE = Kind(
             "virtual",
             key=lambda t, s: t.virtual is not None,
             show=lambda t: t.virtual is not None,
-            sentence=lambda e, a: f"expected {'a virtual table' if e else 'an ordinary table'}, "
-            f"the database has {'a virtual table' if a else 'an ordinary table'}",
+            sentence=lambda e, a: (
+                f"expected {'a virtual table' if e else 'an ordinary table'}, "
+                f"the database has {'a virtual table' if a else 'an ordinary table'}"
+            ),
         ),
         Attr(
             "module",
@@ -570,8 +589,14 @@ VIRTUAL_TABLE = Kind(
 # Indexes
 
 
+def index_summary(i: Index) -> str:
+    text = f"{'UNIQUE ' if i.unique else ''}({_cols(parts_label(i.parts))})"
+    return text + (f" WHERE {i.where.sql}" if i.where is not None else "")
+
+
 INDEX = Kind(
-    (
+    summary=index_summary,
+    attrs=(
         Attr(
             "definition",
             key=lambda i, s: i.unparsed.key if i.unparsed is not None else None,
@@ -588,8 +613,10 @@ INDEX = Kind(
             "unique",
             key=lambda i, s: i.unique,
             show=lambda i: i.unique,
-            sentence=lambda e, a: f"expected {'UNIQUE' if e else 'not unique'}, "
-            f"actual {'UNIQUE' if a else 'not unique'}",
+            sentence=lambda e, a: (
+                f"expected {'UNIQUE' if e else 'not unique'}, "
+                f"actual {'UNIQUE' if a else 'not unique'}"
+            ),
         ),
         Attr(
             "columns",
@@ -629,19 +656,10 @@ INDEX = Kind(
             sentence=lambda e, a: f"partial-index WHERE expected {_none(e)}, actual {_none(a)}",
             severity=lambda e, a: "error" if (e.unique or a.unique) else "warning",
         ),
-    )
+    ),
 )
 
-UNPARSED_INDEX = Kind(INDEX.attrs[:1])
-
-
-def index_summary(i: Index) -> str:
-    text = f"{'UNIQUE ' if i.unique else ''}({_cols(parts_label(i.parts))})"
-    return text + (f" WHERE {i.where.sql}" if i.where is not None else "")
-
-
-def key_part(p: KeyPart) -> str:
-    return p.label
+UNPARSED_INDEX = Kind(INDEX.attrs[:1], summary=index_summary)
 
 
 # --------------------------------------------------------------------------
@@ -692,18 +710,22 @@ VIEW = Kind(
             "compiles",
             key=lambda v, s: v.error is None,
             show=lambda v: v.error,
-            sentence=lambda e, a: f"does not compile in the database: {a}"
-            if a
-            else f"compiles in the database, expected it not to ({e})",
+            sentence=lambda e, a: (
+                f"does not compile in the database: {a}"
+                if a
+                else f"compiles in the database, expected it not to ({e})"
+            ),
             unless=("definition",),
         ),
     ),
     notes=(_output_case,),
+    summary=lambda v: v.sql,
 )
 
 
 TRIGGER = Kind(
-    (
+    summary=lambda t: t.sql,
+    attrs=(
         Attr(
             "definition",
             key=lambda t, s: t.unparsed.key if t.unparsed is not None else None,
@@ -740,10 +762,10 @@ TRIGGER = Kind(
             show=lambda t: [b.sql for b in t.body],
             sentence=lambda e, a: "body differs",
         ),
-    )
+    ),
 )
 
-UNPARSED_TRIGGER = Kind(TRIGGER.attrs[:1])
+UNPARSED_TRIGGER = Kind(TRIGGER.attrs[:1], summary=lambda t: t.sql)
 
 
 def kind_of(obj: Any, other: Any) -> Kind:

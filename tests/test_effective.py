@@ -1,0 +1,76 @@
+"""The effective version is counted by objects: one object with several changes never
+pulls it back, and an object the database has in another form places it at the version
+that creates that object."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import make_db, write_migrations
+
+CASES = {
+    # 0002 adds bio TEXT; the database has bio INTEGER NOT NULL DEFAULT 0.
+    "one_column_three_changes": (
+        {
+            "0001_users.sql": "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT);",
+            "0002_bio.sql": "ALTER TABLE users ADD COLUMN bio TEXT;",
+        },
+        "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT, bio INTEGER NOT NULL DEFAULT 0);",
+        "0002",
+        {("column", "type"), ("column", "not_null"), ("column", "default")},
+    ),
+    "two_changed_columns": (
+        {
+            "0001_users.sql": "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT);",
+            "0002_more.sql": "ALTER TABLE users ADD COLUMN a TEXT;\n"
+            "ALTER TABLE users ADD COLUMN b TEXT;",
+        },
+        "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT, a INTEGER, b INTEGER);",
+        "0002",
+        {("column", "type")},
+    ),
+    "table_with_two_changed_columns": (
+        {"0001_t.sql": "CREATE TABLE t (a TEXT, b TEXT);"},
+        "CREATE TABLE t (a INTEGER, b INTEGER);",
+        "0001",
+        {("column", "type")},
+    ),
+    "two_checks_against_one_with_and": (
+        {"0001_t.sql": "CREATE TABLE t (a INTEGER, b INTEGER, CHECK (a > 0), CHECK (b > 0));"},
+        "CREATE TABLE t (a INTEGER, b INTEGER, CHECK (a > 0 AND b > 0));",
+        "0001",
+        {("check", None)},
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_effective_version_by_objects(case, cli, tmp_path):
+    files, live, version, kinds = CASES[case]
+    migrations = write_migrations(tmp_path / "migrations", files)
+    db = make_db(tmp_path / "app.db", live)
+    r = cli("validate", "--db", str(db), "--migrations", str(migrations), "--format", "json")
+    assert r.exit_code == 1, r.stdout + r.stderr
+    report = json.loads(r.stdout)
+    assert report["effective_version"] == version, [c["message"] for c in report["changes"]]
+    assert {(c["object_type"], c["attribute"]) for c in report["changes"]} == kinds
+    # Nothing is "unexpected" or "missing" at the level of a whole table or column.
+    assert not [
+        c
+        for c in report["changes"]
+        if c["object_type"] in ("table", "column") and c["change"] != "changed"
+    ]
+
+
+def test_plan_attributes_an_altered_object_to_the_version_it_is_closest_to(cli, tmp_path):
+    files, live, _, _ = CASES["one_column_three_changes"]
+    migrations = write_migrations(tmp_path / "migrations", files)
+    db = make_db(tmp_path / "app.db", live)
+    r = cli("plan", "--db", str(db), "--migrations", str(migrations), "--format", "json")
+    plan = {e["version"]: e for e in json.loads(r.stdout)["plan"]}
+    # 0001 created users, and the database's users is a later form of it: present.
+    assert plan["0001"]["action"] == "record", plan["0001"]
+    # 0002's change to users was made another way: a person must decide.
+    assert (plan["0002"]["action"], plan["0002"]["code"]) == ("flag", "conflict")
