@@ -149,8 +149,9 @@ def _work_introspect(a: dict[str, Any]) -> dict[str, Any]:
 
 
 def _work_validate(a: dict[str, Any]) -> dict[str, Any]:
-    from driftcheck.check import Settings, validate
+    from driftcheck.check import validate
     from driftcheck.config import Config
+    from driftcheck.settings import Settings
 
     config = Config(expected_schemas=a["expected"]) if a.get("expected") else Config()
     settings = Settings.from_config(config, migrations=a["migrations"], database=a["database"])

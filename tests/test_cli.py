@@ -42,6 +42,7 @@ def test_json_report_contract(cli, tmp_path):
         "migrations",
         "history",
         "effective_version",
+        "effective_name",
         "status",
         "changes",
         "plan",

@@ -15,9 +15,10 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPORA
-from driftcheck.check import Settings, validate
+from driftcheck.check import validate
 from driftcheck.config import Config, ReplayConfig
 from driftcheck.migrations import load_migrations
+from driftcheck.settings import Settings
 from driftcheck.sqlite.connect import register_functions
 
 pytestmark = pytest.mark.skipif(not CORPORA.is_dir(), reason="../shared/corpora is absent")

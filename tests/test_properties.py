@@ -306,8 +306,9 @@ def test_one_equivalence_on_generated_schemas(data, ta, sa, sb):
     from pathlib import Path
 
     from driftcheck.changes import severe
-    from driftcheck.check import Settings, validate
+    from driftcheck.check import validate
     from driftcheck.config import Config, HistoryConfig
+    from driftcheck.settings import Settings
 
     tb = data.draw(mutated(ta))
     a_sql, b_sql = ddl(ta, sa), ddl(tb, sb)

@@ -32,15 +32,17 @@ from pathlib import Path
 from typing import Any, Literal
 
 from driftcheck import normalize
-from driftcheck.check import Settings, Validation, ignore_objects, validate
+from driftcheck.check import Validation, validate
 from driftcheck.compare import Form
 from driftcheck.errors import DatabaseError, DriftcheckError
 from driftcheck.history import History, Store
 from driftcheck.history.base import Write
+from driftcheck.ignore import ignore_objects
 from driftcheck.migrations.model import Migration, Statement
 from driftcheck.plan import footprint, segments_of
 from driftcheck.replay import ObjectKey, object_key
 from driftcheck.report.model import PlanEntry
+from driftcheck.settings import Settings
 from driftcheck.sqlite.connect import check_database_file, database_error, register_functions
 from driftcheck.sqlite.introspect import read_objects
 from driftcheck.versions import version_key

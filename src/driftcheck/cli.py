@@ -178,8 +178,8 @@ def _progress() -> Callable[[int, int], None] | None:
 
 
 def _settings(config: str | None, **kwargs: Any) -> Any:
-    from driftcheck.check import Settings
     from driftcheck.config import load_config
+    from driftcheck.settings import Settings
 
     fmt = kwargs.get("migrations_format")
     if isinstance(fmt, MigrationsFormat):
@@ -196,7 +196,7 @@ def _fail(
     exc: DriftcheckError, fmt: OutputFormat, database: str | None, title: str = "validate"
 ) -> NoReturn:
     if fmt is OutputFormat.json:
-        from driftcheck.check import error_report
+        from driftcheck.reporting import error_report
 
         typer.echo(error_report(exc, database).model_dump_json(indent=2))
     err = f"driftcheck {title}: error: {exc.message}"
@@ -277,13 +277,10 @@ def _checked(
         if fmt is OutputFormat.json:
             typer.echo(result.report.model_dump_json(indent=2))
         else:
-            name = result.expected.states[result.effective.index].name
             if title == "status":
-                text = render_status(result.report, _style(), effective_name=name)
+                text = render_status(result.report, _style())
             else:
-                text = render_report(
-                    result.report, _style(), title=title, effective_name=name, show_plan=show_plan
-                )
+                text = render_report(result.report, _style(), title=title, show_plan=show_plan)
             typer.echo(text, nl=False)
         return _exit_code(result.report.status, fail_on_pending)
 
@@ -514,11 +511,12 @@ def diff(
     """Compare two schemas (A expected, B actual); exit 1 when they differ."""
 
     def body() -> int:
+        from driftcheck.changes import severe
         from driftcheck.check import diff as run
-        from driftcheck.check import now, tool
         from driftcheck.dburl import redact
         from driftcheck.report.model import DiffReport, summarize
         from driftcheck.report.text import render_diff
+        from driftcheck.reporting import now, tool
 
         s = _settings(
             config,
@@ -532,7 +530,8 @@ def diff(
             generated_at=now(),
             expected=redact(a) or a,
             actual=redact(b) or b,
-            status="different" if changes else "same",
+            # Info notes (a constraint's name, a name's case) never make schemas differ.
+            status="different" if severe(changes) else "same",
             changes=changes,
             summary=summarize(changes),
         )
@@ -540,7 +539,7 @@ def diff(
             typer.echo(report.model_dump_json(indent=2))
         else:
             typer.echo(render_diff(report, _style()), nl=False)
-        return 1 if changes else 0
+        return 1 if severe(changes) else 0
 
     _guard(fmt, f"{a} {b}", "diff", body)
 
@@ -564,8 +563,10 @@ def inspect(
     """Print the schema model of a database (or of a version) as JSON."""
 
     def body() -> int:
-        from driftcheck.check import expected_schemas, read_database, without_history
+        from driftcheck.check import read_database
         from driftcheck.errors import ConfigError
+        from driftcheck.expected import expected_schemas
+        from driftcheck.ignore import without_history
 
         if (db is None) == (version is None):
             raise ConfigError(
@@ -624,7 +625,7 @@ def snapshot(
 
     def body() -> int:
         from driftcheck import snapshots
-        from driftcheck.check import load_baseline, load_migrations
+        from driftcheck.expected import load_baseline, load_migrations
 
         s = _settings(
             config,

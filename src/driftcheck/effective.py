@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from driftcheck.changes import Change
+from driftcheck.changes import Change, severe
 from driftcheck.compare import canonical_hash
 from driftcheck.diff import diff_schemas
 from driftcheck.model import Schema, fingerprint_of_hashes, raw_hash
@@ -72,7 +72,8 @@ def find_effective(
         # Objects read back byte for byte cannot differ: only the others are compared.
         same = {k for k, h in raw.items() if states[i].hashes.get(k) == h}
         changes = diff_schemas(states[i].schema(), actual, same=same)
-        return Effective(i, states[i].version, not changes, changes)
+        # Exact: the same schema (info notes such as constraint names do not count).
+        return Effective(i, states[i].version, not severe(changes), changes)
 
     if not objects:
         return result(0)

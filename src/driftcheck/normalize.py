@@ -283,6 +283,8 @@ def _tree_key(kind: str, sql: str, strings: frozenset[str], table: str = "") -> 
     node = _string_words(node, strings, every_word=kind == "default")
     if table:
         node = _unqualified(node, table)
+    if kind in ("select", "select-unnamed"):
+        node = _without_table_aliases(node)
     if kind == "select-unnamed":
         node = _without_aliases(node)
     node = normalize_identifiers(node, dialect="sqlite")
@@ -308,6 +310,48 @@ def _string_words(node: Any, strings: frozenset[str], every_word: bool) -> Any:
     if not every_word and not strings:
         return node
     return node.transform(to_literal)
+
+
+def _without_table_aliases(node: Any) -> Any:
+    """`FROM users AS u ... u.name` is `FROM users ... users.name`, when each table is
+    read once in each SELECT (an alias then only names the table)."""
+    from sqlglot import exp
+
+    for select in list(node.find_all(exp.Select)):
+        tables = [
+            t
+            for t in select.find_all(exp.Table)
+            if t.parent_select is select and isinstance(t.this, exp.Identifier)
+        ]
+        names = [fold(t.name) for t in tables]
+        if len(set(names)) != len(names):
+            continue  # a self-join: the aliases tell the two apart
+        mapping = {fold(t.alias): t.name for t in tables if t.alias}
+        if not mapping or set(mapping) & set(names) - {fold(v) for v in mapping.values()}:
+            continue
+        for column in select.find_all(exp.Column):
+            if fold(column.table) in mapping and _sees(column, select, fold(column.table)):
+                column.set("table", exp.Identifier(this=mapping[fold(column.table)]))
+        for t in tables:
+            if t.alias:
+                t.set("alias", None)
+    return node
+
+
+def _sees(column: Any, select: Any, name: str) -> bool:
+    """Whether `name` in `column` refers to `select`'s table, not a nested SELECT's."""
+    from sqlglot import exp
+
+    inner = column.parent_select
+    while inner is not None and inner is not select:
+        if any(
+            name in (fold(t.alias), fold(t.name))
+            for t in inner.find_all(exp.Table)
+            if t.parent_select is inner
+        ):
+            return False
+        inner = inner.parent.parent_select if inner.parent is not None else None
+    return inner is select
 
 
 def _without_aliases(node: Any) -> Any:

@@ -152,6 +152,9 @@ class Report(_Model):
     migrations: Migrations | None = None
     history: HistoryInfo | None = None
     effective_version: str | None = None
+    effective_name: str | None = Field(
+        default=None, description="the effective version's name (the migration's name)"
+    )
     status: Status
     changes: list[Change] = Field(default_factory=list)
     plan: list[PlanEntry] = Field(default_factory=list)

@@ -55,18 +55,18 @@ def changes_block(changes: Iterable[Change], style: Style) -> list[str]:
     return lines
 
 
-def _effective(report: Report, name: str) -> str:
+def _effective(report: Report) -> str:
     """`0011 add_books_format (exact match)`, or why there is no version."""
     if report.effective_version is None:
         return "none (no version applied)"
-    text = f"{report.effective_version} {name}".rstrip()
+    text = f"{report.effective_version} {report.effective_name or ''}".rstrip()
     s = report.summary
     if s.match == "closest":
         return text + f" (closest match, {_plural(s.changes, 'change')})"
     return text + " (exact match)"
 
 
-def render_status(report: Report, style: Style, *, effective_name: str = "") -> str:
+def render_status(report: Report, style: Style) -> str:
     """The one-screen answer to "where is this database?"."""
     if report.error is not None:
         return render_report(report, style, title="status")
@@ -80,7 +80,7 @@ def render_status(report: Report, style: Style, *, effective_name: str = "") -> 
         rows.append(("recorded", "unknown (no migration history in the database)"))
     latest = report.migrations.latest_version if report.migrations else None
     rows += [
-        ("effective", _effective(report, effective_name)),
+        ("effective", _effective(report)),
         ("latest", latest or "none"),
         ("pending", str(s.pending)),
     ]
@@ -98,7 +98,6 @@ def render_report(
     style: Style,
     *,
     title: str = "validate",
-    effective_name: str = "",
     show_plan: bool = False,
 ) -> str:
     lines = [style(f"driftcheck {title}: {report.target.database}", bold=True)]
@@ -122,7 +121,7 @@ def render_report(
         )
         for step in m.skipped:
             rows.append(("skipped", f"{step.file}: {step.reason}"))
-    rows.append(("effective", _effective(report, effective_name)))
+    rows.append(("effective", _effective(report)))
     if s.pending and not report.plan:
         rows.append(("pending", _plural(s.pending, "version")))
     h = report.history
@@ -215,7 +214,10 @@ def render_diff(report: DiffReport, style: Style) -> str:
     if not report.changes:
         lines.append("  no differences")
         return "\n".join(lines) + "\n"
-    lines.append(f"  {_plural(report.summary.changes, 'difference')}: {counts(report.summary)}")
+    if report.status == "same":  # info notes only: the same schema
+        lines.append(f"  the same schema; {_plural(report.summary.changes, 'note')}:")
+    else:
+        lines.append(f"  {_plural(report.summary.changes, 'difference')}: {counts(report.summary)}")
     lines.append("")
     lines += changes_block(report.changes, style)
     return "\n".join(lines) + "\n"

@@ -355,7 +355,9 @@ class _Reader:
                     None,
                 )
             index = _index(r, info)
-            texts: list[str | None] = [p.expression.sql for p in index.parts if p.expression is not None]
+            texts: list[str | None] = [
+                p.expression.sql for p in index.parts if p.expression is not None
+            ]
             texts.append(index.where.sql if index.where is not None else None)
             if scope.double_quoted(texts):
                 strings = scope.strings(texts, self.columns(r.tbl_name))

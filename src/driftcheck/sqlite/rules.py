@@ -61,6 +61,8 @@ def expr(value: SqlText | None, s: Side) -> str | None:
     if value is None:
         return None
     own = s.obj.name if isinstance(s.obj, Table) else ""
+    if own and "." not in value.sql:
+        own = ""  # nothing qualified: the same text keys alike in every table
     return normalize.expression_key(value.sql, s.strings, own)
 
 

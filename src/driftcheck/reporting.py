@@ -1,0 +1,101 @@
+"""Building the report: the Report model from what the pipeline found."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+
+from driftcheck import __version__
+from driftcheck.changes import Change
+from driftcheck.dburl import redact
+from driftcheck.effective import Effective
+from driftcheck.errors import DriftcheckError
+from driftcheck.expected import Expected
+from driftcheck.history import History, Store
+from driftcheck.plan import Plan
+from driftcheck.report.model import (
+    ErrorInfo,
+    HistoryInfo,
+    HistoryVersion,
+    Report,
+    Target,
+    Tool,
+)
+
+
+def now() -> str:
+    """Report timestamp; SOURCE_DATE_EPOCH pins it for reproducible output."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = (
+        datetime.fromtimestamp(int(epoch), UTC) if epoch and epoch.isdigit() else datetime.now(UTC)
+    )
+    return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def tool() -> Tool:
+    return Tool(version=__version__)
+
+
+def status_of(
+    effective: Effective,
+    expected: Expected,
+    changes: list[Change],
+    plan: Plan,
+    history: History | None,
+) -> str:
+    """clean | pending | drift, from the changes and the plan."""
+    severe = any(c.severity in ("error", "warning") for c in changes)
+    if severe or plan.count("flag"):
+        return "drift"
+    if history is not None and history.exists:
+        # A version present but unrecorded is drift: the history tells a lie.
+        if plan.count("record"):
+            return "drift"
+        return "pending" if plan.count("apply") else "clean"
+    # No history at all: the status follows the schema alone.
+    if effective.index < len(expected.states) - 1 or plan.count("apply"):
+        return "pending"
+    return "clean"
+
+
+def history_info(history: History, store: Store | None, expected: Expected) -> HistoryInfo:
+    migrations = {history.key(v): m for v, m in expected.migrations.items()}
+    versions = []
+    for e in sorted(history.entries, key=lambda e: history.key(e.version)):
+        m = migrations.get(history.key(e.version))
+        checksum = (
+            store.checksum_state(e, m)
+            if store is not None and m is not None
+            else ("none" if e.checksum in (None, "") else "unknown")
+        )
+        versions.append(
+            HistoryVersion(
+                version=e.version,
+                name=e.name,
+                applied_at=e.applied_at,
+                success=e.success,
+                dirty=e.dirty,
+                how=e.how,
+                checksum=checksum,
+            )
+        )
+    return HistoryInfo(
+        store=history.store,
+        table=history.table,
+        exists=history.exists,
+        recorded_version=history.recorded_version,
+        checksum_algorithm=store.checksum_algorithm if store is not None else None,
+        pointer=history.pointer,
+        versions=versions,
+        notes=list(history.notes),
+    )
+
+
+def error_report(exc: DriftcheckError, database: str | None) -> Report:
+    return Report(
+        tool=tool(),
+        generated_at=now(),
+        target=Target(database=redact(database)),
+        status="error",
+        error=ErrorInfo(code=exc.code, message=exc.message, hint=exc.hint),
+    )

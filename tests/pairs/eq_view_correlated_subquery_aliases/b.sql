@@ -1,0 +1,3 @@
+CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT);
+CREATE TABLE orders (id INTEGER PRIMARY KEY, uid INTEGER, total INTEGER);
+CREATE VIEW buyers AS SELECT u.name FROM users AS u WHERE EXISTS (SELECT 1 FROM orders o WHERE o.uid = u.id AND o.total > 10);

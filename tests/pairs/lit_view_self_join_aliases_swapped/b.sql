@@ -1,0 +1,2 @@
+CREATE TABLE staff (id INTEGER PRIMARY KEY, name TEXT, boss INTEGER);
+CREATE VIEW reports AS SELECT m.name AS employee, e.name AS manager FROM staff AS e JOIN staff AS m ON e.boss = m.id;
