@@ -74,3 +74,26 @@ def test_plan_attributes_an_altered_object_to_the_version_it_is_closest_to(cli, 
     assert plan["0001"]["action"] == "record", plan["0001"]
     # 0002's change to users was made another way: a person must decide.
     assert (plan["0002"]["action"], plan["0002"]["code"]) == ("flag", "conflict")
+
+
+def test_the_one_pass_scan_gives_every_versions_own_fingerprint():
+    """find_effective updates fingerprints from each version's changes alone; they must
+    equal each version's fingerprint computed from all of its objects."""
+    from conftest import EXAMPLES, schema_of
+    from driftcheck.compare import canonical_hash
+    from driftcheck.effective import _scan
+    from driftcheck.migrations import load_migrations
+    from driftcheck.replay import object_key, replay
+
+    states = replay(load_migrations(str(EXAMPLES)).migrations)
+    live = schema_of("\n".join(p.read_text() for p in sorted(EXAMPLES.glob("*.sql"))[:6]))
+    canonical = {object_key(o): canonical_hash(o) for o in live.objects()}
+    scanned = list(_scan(states, canonical))
+    assert [fp for fp, _, _ in scanned] == [s.fingerprint for s in states]
+    for st, (_, mismatched, unmatched) in zip(states, scanned, strict=True):
+        hashes = st.canonical_hashes()
+        assert unmatched == len(hashes.keys() ^ canonical.keys())
+        assert mismatched == sum(
+            1 for k, h in hashes.items() if k in canonical and canonical[k] != h
+        )
+    assert scanned[6][1:] == (0, 0)  # the database built from the first six versions

@@ -24,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache, cached_property
 from typing import Any
 
@@ -93,13 +93,26 @@ class Members:
 
 
 @dataclass(frozen=True)
+class Note:
+    """An info-only difference found by looking at both objects at once."""
+
+    object_type: ObjectType
+    name: str
+    path: str
+    attribute: str
+    expected: Any
+    actual: Any
+    message: str
+
+
+@dataclass(frozen=True)
 class Kind:
     """The table for one kind of top-level object (or one variant of it)."""
 
     attrs: tuple[Attr, ...]
     members: tuple[Members, ...] = ()
     # Info-only notes that need both objects (e.g. the case of names inside).
-    notes: tuple[Callable[[Any, Any], list[tuple[str, Any, Any, str]]], ...] = ()
+    notes: tuple[Callable[[Any, Any], list[Note]], ...] = ()
     # What a missing or unexpected object is shown as.
     summary: Callable[[Any], Any] = lambda obj: None
 
@@ -110,7 +123,6 @@ class Rules:
 
     kind_of: Callable[[Any, Any], Kind]  # the table for a pair (or one object: other=None)
     strings: Callable[[Any], frozenset[str]]
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @cache

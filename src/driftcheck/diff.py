@@ -232,34 +232,19 @@ class _Differ:
             )
         differs = self.attrs(e, kind, k.attrs, e, a, se, sa, prefix, e.name, e.name)
         for note in k.notes:
-            for attribute, ev, av, message in note(e, a):
-                if attribute != "column_name":  # a column of a virtual table
-                    self.add(
-                        e,
-                        "column",
-                        "changed",
-                        name=attribute,
-                        path=f"{e.name}.{attribute}",
-                        attribute="name",
-                        expected=ev,
-                        actual=av,
-                        severity="info",
-                        message=f"column {e.name}.{ev} is spelled {av} in the database "
-                        "(SQLite ignores the case of names, but result column names keep it)",
-                    )
-                else:
-                    self.add(
-                        e,
-                        kind,
-                        "changed",
-                        name=e.name,
-                        path=e.name,
-                        attribute=attribute,
-                        expected=ev,
-                        actual=av,
-                        severity="info",
-                        message=f"{prefix}: {message}",
-                    )
+            for n in note(e, a):
+                self.add(
+                    e,
+                    n.object_type,
+                    "changed",
+                    name=n.name,
+                    path=n.path,
+                    attribute=n.attribute,
+                    expected=n.expected,
+                    actual=n.actual,
+                    severity="info",
+                    message=n.message,
+                )
         if "definition" in differs and kind != "table":
             return
         for m in k.members:

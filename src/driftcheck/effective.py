@@ -10,14 +10,20 @@ version" (the state before the first migration).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from driftcheck.changes import Change, severe
 from driftcheck.compare import canonical_hash
 from driftcheck.diff import diff_schemas
-from driftcheck.model import Schema, fingerprint_of_hashes, raw_hash
-from driftcheck.replay import VersionState, object_key
+from driftcheck.model import (
+    Schema,
+    fingerprint_of_hashes,
+    fingerprint_term,
+    fingerprint_text,
+    raw_hash,
+)
+from driftcheck.replay import ObjectKey, VersionState, object_key
 from driftcheck.versions import VersionKey, version_key
 
 
@@ -80,33 +86,35 @@ def find_effective(
     # A database built by these migrations reads back byte for byte: one lookup,
     # no parsing at all.
     raw_fp = fingerprint_of_hashes((f"{k}:{n}", h) for (k, n), h in raw.items())
-    exact = [i for i, s in enumerate(states) if s.raw_fingerprint == raw_fp]
-    if exact:
-        return result(max(exact, key=preference))
+    identical = [i for i, s in enumerate(states) if s.raw_fingerprint == raw_fp]
+    if identical:
+        return result(max(identical, key=preference))
     canonical = {k: canonical_hash(o, raw[k]) for k, o in objects.items()}
     fp = fingerprint_of_hashes((f"{k}:{n}", h) for (k, n), h in canonical.items())
-    exact = [i for i, s in enumerate(states) if s.fingerprint == fp]
+
+    # One pass over the versions, object changes only (not every object of every
+    # version): each version's fingerprint, and a lower bound on how many objects
+    # differ from the database: every object both have with another comparison
+    # form differs, and so does at least every second object only one side has (a
+    # rename pairs two into one change).
+    exact: list[int] = []
+    bounds: list[tuple[int, int]] = []
+    for i, (fingerprint, mismatched, unmatched) in enumerate(_scan(states, canonical)):
+        if fingerprint == fp:
+            exact.append(i)
+        bounds.append((mismatched + (unmatched + 1) // 2, i))
     if exact:
         return result(max(exact, key=preference))
 
-    # No exact match: the version with the fewest changes. A version lacking
-    # m objects the database has, or having them when the database does not,
-    # has at least ceil(m / 2) changes (a rename pairs two objects into one
-    # change), so versions are tried from the lowest such bound on, and the
-    # search stops once no untried version can do better. Objects whose
-    # canonical forms are equal cannot differ, so a candidate's diff only
-    # looks at the objects that do.
-    bounds = []
-    for i, state in enumerate(states):
-        hashes = state.canonical_hashes()
-        unmatched = sum(1 for k in hashes if k not in canonical)
-        unmatched += sum(1 for k in canonical if k not in hashes)
-        bounds.append(((unmatched + 1) // 2, -i, i, hashes))
-    bounds.sort(key=lambda b: (b[0], b[1]))
+    # No exact match: the closest version (see `rank`), tried from the lowest bound
+    # on until no untried version can do better. Objects whose comparison forms are
+    # equal cannot differ, so a candidate's diff only looks at the objects that do.
+    bounds.sort(key=lambda b: (b[0], -b[1]))
     best: tuple[tuple[int, ...], int] | None = None
-    for bound, _, i, hashes in bounds:
+    for bound, i in bounds:
         if best is not None and bound > best[0][0]:
             break
+        hashes = states[i].canonical_hashes()
         same = {k for k, h in hashes.items() if canonical.get(k) == h}
         changes = diff_schemas(states[i].schema(), actual, same=same)
         is_recorded, position = preference(i)
@@ -115,3 +123,49 @@ def find_effective(
             best = (order, i)
     assert best is not None
     return result(best[1])
+
+
+def _scan(
+    states: Sequence[VersionState], canonical: dict[ObjectKey, str]
+) -> Iterator[tuple[str, int, int]]:
+    """Per version: its fingerprint, the objects both sides have in other forms, and
+    the objects only one side has; updated from each version's changes alone."""
+    running: dict[ObjectKey, str] = {}
+    total = mismatched = both = 0
+
+    def drop(k: ObjectKey) -> None:
+        nonlocal total, mismatched, both
+        h = running.pop(k)
+        total -= fingerprint_term(f"{k[0]}:{k[1]}", h)
+        if k in canonical:
+            both -= 1
+            mismatched -= canonical[k] != h
+
+    def put(k: ObjectKey, h: str) -> None:
+        nonlocal total, mismatched, both
+        running[k] = h
+        total += fingerprint_term(f"{k[0]}:{k[1]}", h)
+        if k in canonical:
+            both += 1
+            mismatched += canonical[k] != h
+
+    for n, st in enumerate(states):
+        if n == 0 or len(running) + len(st.changed - running.keys()) - len(
+            st.removed & running.keys()
+        ) != len(st.objects):
+            # The first version, or changes that do not add up (never expected):
+            # start from the whole version.
+            for k in list(running):
+                drop(k)
+            for k, o in st.objects.items():
+                put(k, canonical_hash(o, st.hashes[k]))
+        else:
+            for k in st.removed:
+                if k in running:
+                    drop(k)
+            for k in st.changed:
+                if k in running:
+                    drop(k)
+                put(k, canonical_hash(st.objects[k], st.hashes[k]))
+        unmatched = (len(running) - both) + (len(canonical) - both)
+        yield fingerprint_text(total), mismatched, unmatched

@@ -24,7 +24,7 @@ from functools import lru_cache
 from typing import Any
 
 from driftcheck import normalize
-from driftcheck.compare import Attr, Kind, Members, Rules, Side
+from driftcheck.compare import Attr, Kind, Members, Note, Rules, Side
 from driftcheck.model import (
     Check,
     Column,
@@ -547,11 +547,23 @@ def module_args(t: Table) -> tuple[Any, ...]:
     return tuple(out)
 
 
-def _column_case(e: Table, a: Table) -> list[tuple[str, Any, Any, str]]:
+_CASE_NOTE = "(SQLite ignores the case of names, but result column names keep it)"
+
+
+def _column_case(e: Table, a: Table) -> list[Note]:
     """Case-only differences in a virtual table's column names: result names keep it."""
     actual = {fold(c.name): c.name for c in a.columns}
     return [
-        (c.name, c.name, actual[fold(c.name)], "")
+        Note(
+            "column",
+            c.name,
+            f"{e.name}.{c.name}",
+            "name",
+            c.name,
+            actual[fold(c.name)],
+            f"column {e.name}.{c.name} is spelled {actual[fold(c.name)]} in the database "
+            + _CASE_NOTE,
+        )
         for c in e.columns
         if fold(c.name) in actual and actual[fold(c.name)] != c.name
     ]
@@ -684,18 +696,21 @@ def _view_key(v: View, s: Side) -> Any:
     )
 
 
-def _output_case(e: View, a: View) -> list[tuple[str, Any, Any, str]]:
+def _output_case(e: View, a: View) -> list[Note]:
     if e.output is None or a.output is None or len(e.output) != len(a.output):
         return []
     if [fold(c) for c in e.output] != [fold(c) for c in a.output] or e.output == a.output:
         return []
     return [
-        (
+        Note(
+            "view",
+            e.name,
+            e.name,
             "column_name",
             list(e.output),
             list(a.output),
-            f"result column names are spelled ({_cols(a.output)}) in the database, expected "
-            f"({_cols(e.output)}) (SQLite ignores their case, but result column names keep it)",
+            f"view {e.name}: result column names are spelled ({_cols(a.output)}) in the "
+            f"database, expected ({_cols(e.output)}) " + _CASE_NOTE,
         )
     ]
 
