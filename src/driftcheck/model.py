@@ -122,10 +122,6 @@ class Column(_Model):
     generated: SqlExpr | None = None
     generated_kind: Literal["virtual", "stored"] | None = None
 
-    @property
-    def affinity(self) -> str:
-        return normalize.affinity(self.type)
-
 
 class KeyPart(_Model):
     """One key of an index, PRIMARY KEY or UNIQUE constraint: a column or an expression."""

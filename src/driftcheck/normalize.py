@@ -17,6 +17,8 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from driftcheck.sqlite.types import affinity
+
 # SQLite folds identifiers for ASCII letters only (sqlite3StrICmp).
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _ASCII_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
@@ -45,20 +47,6 @@ def canonical_type(declared: str) -> str:
     """Declared type with case, spacing and comments folded: `varchar ( 10 )` -> `VARCHAR(10)`."""
     text = _SPACES.sub(" ", upper(_COMMENTS.sub(" ", declared)).strip())
     return _SPACE_AROUND_PUNCT.sub(r"\1", text)
-
-
-def affinity(declared: str) -> str:
-    """Column affinity by SQLite's rules (datatype3.html, section 3.1), in order."""
-    t = upper(declared)
-    if "INT" in t:
-        return "INTEGER"
-    if "CHAR" in t or "CLOB" in t or "TEXT" in t:
-        return "TEXT"
-    if "BLOB" in t or not t.strip():
-        return "BLOB"
-    if "REAL" in t or "FLOA" in t or "DOUB" in t:
-        return "REAL"
-    return "NUMERIC"
 
 
 def collation(name: str | None) -> str:

@@ -37,6 +37,7 @@ from driftcheck.model import (
     View,
 )
 from driftcheck.normalize import fold
+from driftcheck.sqlite.types import affinity
 
 
 def _none(text: str | None, empty: str = "(none)") -> str:
@@ -151,11 +152,11 @@ TABLE_ATTRS: tuple[Attr, ...] = (
 
 
 def _type_severity(e: Column, a: Column) -> Any:
-    return "warning" if e.affinity == a.affinity else "error"
+    return "warning" if affinity(e.type) == affinity(a.type) else "error"
 
 
 def _type_sentence(e: str, a: str) -> str:
-    ea, aa = normalize.affinity(e), normalize.affinity(a)
+    ea, aa = affinity(e), affinity(a)
     same = f" (same {ea} affinity)" if ea == aa else f" (affinity {ea} vs {aa})"
     return f"type expected {e or '(none)'}, actual {a or '(none)'}{same}"
 
@@ -180,7 +181,7 @@ def _default(c: Column, s: Side) -> str | None:
         return None  # DEFAULT NULL: no default
     # A literal is stored as the column's affinity makes it: on an INTEGER column
     # DEFAULT 1.0, DEFAULT 1 and DEFAULT '1' all store the integer 1.
-    stored = stored_literal(key, c.affinity)
+    stored = stored_literal(key, affinity(c.type))
     return f"value:{stored}" if stored is not None else key
 
 
