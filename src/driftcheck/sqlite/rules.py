@@ -181,7 +181,11 @@ def _default(c: Column, s: Side) -> str | None:
         return None  # DEFAULT NULL: no default
     # A literal is stored as the column's affinity makes it: on an INTEGER column
     # DEFAULT 1.0, DEFAULT 1 and DEFAULT '1' all store the integer 1.
-    stored = stored_literal(key, affinity(c.type))
+    table = s.obj
+    kind = affinity(c.type)
+    if isinstance(table, Table) and table.strict and normalize.upper(c.type.strip()) == "ANY":
+        kind = "BLOB"  # ANY in a STRICT table stores values exactly as given
+    stored = stored_literal(key, kind)
     return f"value:{stored}" if stored is not None else key
 
 
