@@ -1,0 +1,5 @@
+INSERT INTO t (id) VALUES (1);
+INSERT INTO t (id, c) VALUES (2, 0);
+INSERT INTO t (id, b) VALUES (3, NULL);
+SELECT id, b, c FROM t ORDER BY id;
+SELECT a FROM t;

@@ -1,0 +1,5 @@
+INSERT INTO parent (id, code) VALUES (1, 'a'), (2, 'b');
+INSERT INTO child (id, parent_id) VALUES (1, 1), (2, 2);
+INSERT INTO child (id, parent_id) VALUES (3, 99);
+DELETE FROM parent WHERE id = 1;
+SELECT id, parent_id FROM child ORDER BY id;

@@ -1,0 +1,11 @@
+INSERT INTO parent (id, code) VALUES (1, 'a');
+BEGIN;
+INSERT INTO child (id, a) VALUES (1, 2);
+INSERT INTO child (id, b) VALUES (2, 2);
+INSERT INTO child (id, c) VALUES (3, 2);
+INSERT INTO child (id, d) VALUES (4, 2);
+INSERT INTO parent (id, code) VALUES (2, 'b');
+COMMIT;
+INSERT INTO child (id, a, b, c, d) VALUES (5, 1, 1, 1, 1);
+DELETE FROM parent WHERE id = 1;
+SELECT id, a, b, c, d FROM child ORDER BY id;

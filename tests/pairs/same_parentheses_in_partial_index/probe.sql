@@ -1,0 +1,3 @@
+INSERT INTO t (id, a) VALUES (1, 'x'), (2, NULL);
+SELECT id FROM t INDEXED BY t_a WHERE a IS NOT NULL AND a = 'x';
+SELECT id FROM t INDEXED BY t_a WHERE a = 'x';
