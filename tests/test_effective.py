@@ -43,6 +43,33 @@ CASES = {
         "0001",
         {("check", None)},
     ),
+    # 0002 creates posts and two indexes; the indexes were dropped by hand. posts is
+    # exactly as 0002 made it: the database is at 0002, missing two indexes (not at
+    # 0001 with a table no migration creates).
+    "indexes_dropped_by_hand": (
+        {
+            "0001_users.sql": "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT);",
+            "0002_posts.sql": "CREATE TABLE posts (id INTEGER PRIMARY KEY, slug TEXT, "
+            "user_id INTEGER);\n"
+            "CREATE UNIQUE INDEX posts_slug ON posts (slug);\n"
+            "CREATE INDEX posts_user ON posts (user_id);",
+        },
+        "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT);\n"
+        "CREATE TABLE posts (id INTEGER PRIMARY KEY, slug TEXT, user_id INTEGER);",
+        "0002",
+        {("index", None)},
+    ),
+    # One version: its table is there, its index and trigger were dropped.
+    "one_version_partly_undone": (
+        {
+            "0001_t.sql": "CREATE TABLE t (a INTEGER, b TEXT);\n"
+            "CREATE INDEX t_a ON t (a);\n"
+            "CREATE TRIGGER t_b AFTER INSERT ON t BEGIN SELECT 1; END;",
+        },
+        "CREATE TABLE t (a INTEGER, b TEXT);",
+        "0001",
+        {("index", None), ("trigger", None)},
+    ),
 }
 
 
@@ -56,12 +83,13 @@ def test_effective_version_by_objects(case, cli, tmp_path):
     report = json.loads(r.stdout)
     assert report["effective_version"] == version, [c["message"] for c in report["changes"]]
     assert {(c["object_type"], c["attribute"]) for c in report["changes"]} == kinds
-    # Nothing is "unexpected" or "missing" at the level of a whole table or column.
+    # No table or column is "unexpected" or "missing".
     assert not [
         c
         for c in report["changes"]
         if c["object_type"] in ("table", "column") and c["change"] != "changed"
     ]
+    assert all(c["severity"] != "info" for c in report["changes"])
 
 
 def test_plan_attributes_an_altered_object_to_the_version_it_is_closest_to(cli, tmp_path):
@@ -97,3 +125,28 @@ def test_the_one_pass_scan_gives_every_versions_own_fingerprint():
             1 for k, h in hashes.items() if k in canonical and canonical[k] != h
         )
     assert scanned[6][1:] == (0, 0)  # the database built from the first six versions
+
+
+def test_a_hand_change_beside_a_later_versions_change_is_unattributed(cli, tmp_path):
+    """0001 sets users.status's default; 0002 adds nickname. The database has 0002's
+    nickname and another default: 0002's change is present, the default is drift that
+    no version explains (not a conflict of 0002)."""
+    migrations = write_migrations(
+        tmp_path / "migrations",
+        {
+            "0001_users.sql": "CREATE TABLE users (id INTEGER PRIMARY KEY, "
+            "status TEXT DEFAULT 'new');",
+            "0002_nick.sql": "ALTER TABLE users ADD COLUMN nickname TEXT;",
+        },
+    )
+    db = make_db(
+        tmp_path / "app.db",
+        "CREATE TABLE users (id INTEGER PRIMARY KEY, status TEXT DEFAULT 'old', nickname TEXT);",
+    )
+    r = cli("plan", "--db", str(db), "--migrations", str(migrations), "--format", "json")
+    report = json.loads(r.stdout)
+    assert report["effective_version"] == "0002"
+    plan = {e["version"]: e for e in report["plan"]}
+    assert plan["0002"]["action"] == "record", plan["0002"]
+    assert plan[None]["code"] == "unattributed"
+    assert [ev["name"] for ev in plan[None]["evidence"]] == ["status"]

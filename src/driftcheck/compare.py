@@ -152,10 +152,13 @@ def form(obj: Any) -> list[Any]:
             out.append([a.name, a.key(obj, s)])
     for m in kind.members:
         items = m.items(obj)
+        keyed: list[Any]
         if m.named:
-            keyed = sorted([fold(m.name_of(i) or ""), repr(member_key(m, i, s))] for i in items)
+            # In their order: a column's position is part of what a table is.
+            keyed = [[fold(m.name_of(i) or ""), repr(member_key(m, i, s))] for i in items]
         else:
-            keyed = sorted([repr(member_key(m, i, s))] for i in items)
+            # A set: the same constraint declared twice is the same table.
+            keyed = sorted({repr(member_key(m, i, s)) for i in items})
         out.append([m.name, keyed])
     return out
 

@@ -179,7 +179,8 @@ class _Differ:
                     attribute="name",
                     expected=e.name,
                     actual=a.name,
-                    severity="warning",
+                    # Statements name tables and views; indexes and triggers rarely.
+                    severity="error" if kind in ("table", "view") else "warning",
                     message=f"{kind} {e.name} is named {a.name} in the database "
                     "(same definition, different name)",
                 )
@@ -228,7 +229,7 @@ class _Differ:
                 actual=a.name,
                 severity="info",
                 message=f"{kind} {e.name} is spelled {a.name} in the database (SQLite ignores "
-                "the case of names, but result column names keep it)",
+                "the case of names; tools that read sqlite_schema see it)",
             )
         differs = self.attrs(e, kind, k.attrs, e, a, se, sa, prefix, e.name, e.name)
         for note in k.notes:
@@ -312,7 +313,17 @@ class _Differ:
             # What they are first: equal items differ at most in info (their names).
             keys = {id(x): member_key(m, x, se) for x in expected}
             keys.update({id(x): member_key(m, x, sa) for x in actual})
-            pairs, missing, unexpected = _match(expected, actual, lambda x: keys[id(x)])
+            # Equal ones with equal names first, so that names pair up where they can.
+            pairs, missing, unexpected = _match(
+                expected, actual, lambda x: (keys[id(x)], fold(m.name_of(x) or ""))
+            )
+            more, missing, unexpected = _match(missing, unexpected, lambda x: keys[id(x)])
+            pairs.extend(more)
+            # The same constraint declared twice is declared: a copy is no difference.
+            have = {keys[id(x)] for x in actual}
+            want = {keys[id(x)] for x in expected}
+            missing = [x for x in missing if keys[id(x)] not in have]
+            unexpected = [x for x in unexpected if keys[id(x)] not in want]
             for pair_key in m.pair_by:
                 more, missing, unexpected = _match_unambiguous(missing, unexpected, pair_key)
                 pairs.extend(more)
@@ -407,9 +418,10 @@ class _Differ:
                     attribute="position",
                     expected=exp_pos[f],
                     actual=act_pos[f],
-                    severity="info",
+                    severity="warning",
                     message=f"{m.prefix(t, x)} is at position {act_pos[f]}, expected "
-                    f"{exp_pos[f]} (matters to SELECT * and INSERT without a column list)",
+                    f"{exp_pos[f]} (SELECT * and INSERT without a column list, as in a "
+                    "table rebuild's INSERT ... SELECT *, put values in other columns)",
                 )
 
 

@@ -99,12 +99,18 @@ def find_effective(
     # rename pairs two into one change).
     exact: list[int] = []
     bounds: list[tuple[int, int]] = []
-    for i, (fingerprint, mismatched, unmatched) in enumerate(_scan(states, canonical)):
+    first_seen: dict[ObjectKey, int] = {}
+    for i, (fingerprint, mismatched, unmatched) in enumerate(_scan(states, canonical, first_seen)):
         if fingerprint == fp:
             exact.append(i)
         bounds.append((mismatched + (unmatched + 1) // 2, i))
     if exact:
         return result(max(exact, key=preference))
+    # An object the database has exactly as a version first made it is that
+    # version's work: the database is at least at that version, whatever else it
+    # lacks (a migration that stopped halfway, indexes dropped by hand).
+    floor = max(first_seen.values(), default=0)
+    bounds = [b for b in bounds if b[1] >= floor]
 
     # No exact match: the closest version (see `rank`), tried from the lowest bound
     # on until no untried version can do better. Objects whose comparison forms are
@@ -126,10 +132,15 @@ def find_effective(
 
 
 def _scan(
-    states: Sequence[VersionState], canonical: dict[ObjectKey, str]
+    states: Sequence[VersionState],
+    canonical: dict[ObjectKey, str],
+    first_seen: dict[ObjectKey, int] | None = None,
 ) -> Iterator[tuple[str, int, int]]:
     """Per version: its fingerprint, the objects both sides have in other forms, and
-    the objects only one side has; updated from each version's changes alone."""
+    the objects only one side has; updated from each version's changes alone.
+    `first_seen` receives, per database object, the first version with its form."""
+    seen = first_seen if first_seen is not None else {}
+    version = 0
     running: dict[ObjectKey, str] = {}
     total = mismatched = both = 0
 
@@ -148,8 +159,11 @@ def _scan(
         if k in canonical:
             both += 1
             mismatched += canonical[k] != h
+            if canonical[k] == h:
+                seen.setdefault(k, version)
 
     for n, st in enumerate(states):
+        version = n
         if n == 0 or len(running) + len(st.changed - running.keys()) - len(
             st.removed & running.keys()
         ) != len(st.objects):

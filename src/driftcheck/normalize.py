@@ -314,7 +314,16 @@ def _without_table_aliases(node: Any) -> Any:
         names = [fold(t.name) for t in tables]
         if len(set(names)) != len(names):
             continue  # a self-join: the aliases tell the two apart
+        for t in tables:
+            if fold(t.args["db"].name if t.args.get("db") else "") == "main":
+                t.set("db", None)  # main.t is t: the only schema a database has by default
         mapping = {fold(t.alias): t.name for t in tables if t.alias}
+        if len(tables) == 1 and not any(isinstance(j, exp.Join) for j in select.find_all(exp.Join)):
+            # One table read: `t.x` is `x` there (a nested SELECT keeps its own names).
+            only = fold(tables[0].alias or tables[0].name)
+            for column in select.find_all(exp.Column):
+                if column.parent_select is select and fold(column.table) == only:
+                    column.set("table", None)
         if not mapping or set(mapping) & set(names) - {fold(v) for v in mapping.values()}:
             continue
         for column in select.find_all(exp.Column):
@@ -461,6 +470,18 @@ def _serialise(node: Any) -> str:
                     walk(n.args[arg], n)
                     out.append(";")
             out.append(")")
+            return
+        if isinstance(n, exp.In) and n.expressions and not n.args.get("query"):
+            # x IN (a, b) is x IN (b, a): membership, whatever the order.
+            items = []
+            for item in n.expressions:
+                start = len(out)
+                walk(item, n)
+                items.append("".join(out[start:]))
+                del out[start:]
+            out.append("In(this=")
+            walk(n.this, n)
+            out.append(",set=[" + ",".join(sorted(set(items))) + "])")
             return
         if isinstance(n, (exp.And, exp.Or)):
             operands: list[Any] = []

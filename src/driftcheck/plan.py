@@ -19,12 +19,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from driftcheck.changes import Change
+from driftcheck.changes import Change, severe
 from driftcheck.compare import Form
 from driftcheck.history import History, Store
 from driftcheck.history.base import store_label
 from driftcheck.migrations.model import Migration
 from driftcheck.model import Schema, SchemaObject
+from driftcheck.normalize import fold
 from driftcheck.replay import ObjectKey, VersionState, object_key
 from driftcheck.report.model import Evidence, PlanEntry
 from driftcheck.versions import version_key
@@ -90,7 +91,15 @@ def _verdict(runs: list[Run], i: int, actual: Form, last: int, effective: int) -
         # another way; later versions' changes are not there.
         closest = _closest(spans, actual.obj)
         if closest is not None:
-            return "yes" if i < closest else "neither" if i == closest else "no"
+            start = spans[closest][0]
+            if i != start:
+                return "yes" if i < start else "no"
+            # Did this version's own change go another way, or is the object's
+            # difference in something the version did not touch (then its change is
+            # present, and the rest is drift no version explains)?
+            before = spans[closest - 1][2].obj if closest > 0 else None
+            after = spans[closest][2].obj
+            return "neither" if _overlap(before, after, actual.obj) else "yes"
     yes = any(end >= i for _, end in matching)
     no = any(start < i for start, _ in matching)
     if yes and no:  # the same form before and after (e.g. created, later dropped)
@@ -99,17 +108,34 @@ def _verdict(runs: list[Run], i: int, actual: Form, last: int, effective: int) -
 
 
 def _closest(spans: list[tuple[int, int, Form]], obj: SchemaObject) -> int | None:
-    """The start of the run whose form of the object is closest to `obj` (later on ties)."""
-    from driftcheck.diff import diff_schemas
+    """The index of the span whose form of the object is closest to `obj` (later on ties)."""
     from driftcheck.effective import rank
 
-    actual = Schema.of([obj])
     ranked = [
-        (rank(diff_schemas(Schema.of([form.obj]), actual)), -start, start)
-        for start, _, form in spans
+        (rank(_changes(form.obj, obj)), -n, n)
+        for n, (_, _, form) in enumerate(spans)
         if form.obj is not None
     ]
     return min(ranked)[2] if ranked else None
+
+
+def _changes(expected: SchemaObject | None, actual: SchemaObject | None) -> list[Change]:
+    from driftcheck.diff import diff_schemas
+
+    return diff_schemas(
+        Schema.of([expected] if expected else []), Schema.of([actual] if actual else [])
+    )
+
+
+def _overlap(before: SchemaObject | None, after: SchemaObject | None, actual: SchemaObject) -> bool:
+    """Whether the object differs from `after` in what the version changed (before -> after)."""
+    if before is None or after is None:
+        return True  # the version created it: all of it is the version's
+    made = {(c.object_type, fold(c.name), c.attribute) for c in _changes(before, after)}
+    drift = {(c.object_type, fold(c.name), c.attribute) for c in severe(_changes(after, actual))}
+    # A part the version added or removed counts whatever attribute differs now.
+    parts = {(t, n) for t, n, a in made if a is None}
+    return bool(made & drift) or any((t, n) in parts for t, n, _ in drift)
 
 
 def _effect(before: Form, after: Form) -> Literal["creates", "changes", "drops"]:

@@ -538,18 +538,28 @@ def module_args(t: Table) -> tuple[Any, ...]:
 
     if t.virtual is None:
         return ()
-    out: list[Any] = []
+    columns: list[Any] = []
+    options: set[tuple[str, Any]] = set()
     prefixes: set[str] = set()
     for arg in t.virtual.args:
         opt = option(arg.sql)
-        if opt is not None and t.virtual.module == "fts5" and opt[0] == "prefix":
+        if opt is None:
+            columns.append(arg.key)  # columns in their order
+        elif t.virtual.module == "fts5" and opt[0] == "prefix":
             # FTS5 takes `prefix='2 3'` and `prefix=2, prefix=3` alike.
             prefixes.update(opt[1].replace(",", " ").split())
-            continue
-        out.append(("option", *opt) if opt is not None else ("arg", arg.key))
+        elif opt[0] in _NAME_OPTIONS:
+            options.add((opt[0], fold(opt[1])))  # a table or column name
+        else:
+            options.add(opt)
     if prefixes:
-        out.append(("option", "prefix", tuple(sorted(prefixes, key=lambda p: (len(p), p)))))
-    return tuple(out)
+        options.add(("prefix", " ".join(sorted(prefixes, key=lambda p: (len(p), p)))))
+    # Options in any order: each is read by its key.
+    return (tuple(columns), tuple(sorted(options)))
+
+
+# Options whose value names a table or column: compared as names (case folded).
+_NAME_OPTIONS = frozenset({"content", "content_rowid", "languageid", "notindexed"})
 
 
 _CASE_NOTE = "(SQLite ignores the case of names, but result column names keep it)"

@@ -1,0 +1,1 @@
+CREATE TABLE t (id INTEGER PRIMARY KEY, qty INTEGER CHECK (qty >= 0), CHECK (qty >= 0));

@@ -1,0 +1,1 @@
+CREATE TABLE t (id INTEGER PRIMARY KEY, kind TEXT CHECK (kind IN ('c', 'a', 'b')));

@@ -1,0 +1,5 @@
+INSERT INTO users VALUES (1), (2);
+INSERT INTO orders VALUES (1, 1), (2, 2);
+INSERT INTO orders VALUES (3, 9);
+DELETE FROM users WHERE id = 1;
+SELECT * FROM orders ORDER BY id;

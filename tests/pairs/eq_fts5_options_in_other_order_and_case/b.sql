@@ -1,0 +1,2 @@
+CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT);
+CREATE VIRTUAL TABLE notes_fts USING fts5(body, content_rowid='id', content='Notes');

@@ -1,0 +1,2 @@
+CREATE TABLE users (id INTEGER PRIMARY KEY);
+CREATE TABLE orders (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users, CONSTRAINT fk_orders_user FOREIGN KEY (user_id) REFERENCES users (id));

@@ -1,0 +1,4 @@
+INSERT INTO users VALUES (1);
+INSERT INTO orders VALUES (1, 1);
+INSERT INTO orders VALUES (2, 5);
+SELECT * FROM orders;

@@ -1,0 +1,3 @@
+INSERT INTO t VALUES (1, 'b');
+INSERT INTO t VALUES (2, 'd');
+SELECT * FROM t ORDER BY id;
