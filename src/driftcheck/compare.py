@@ -45,6 +45,7 @@ class Side:
 
     obj: Any
     strings: frozenset[str]
+    collated: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -123,6 +124,7 @@ class Rules:
 
     kind_of: Callable[[Any, Any], Kind]  # the table for a pair (or one object: other=None)
     strings: Callable[[Any], frozenset[str]]
+    collated: Callable[[Any], frozenset[str]]
 
 
 @cache
@@ -134,7 +136,8 @@ def rules() -> Rules:
 
 
 def side(obj: Any) -> Side:
-    return Side(obj, rules().strings(obj))
+    r = rules()
+    return Side(obj, r.strings(obj), r.collated(obj))
 
 
 def member_key(m: Members, item: Any, s: Side) -> tuple[Any, ...]:

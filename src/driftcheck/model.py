@@ -209,6 +209,9 @@ class Index(_Model):
     # Double-quoted words in this object's expressions that SQLite reads as
     # string literals, because no column of that name is in scope there.
     strings: tuple[str, ...] = ()
+    # Columns in scope (folded) whose own collation is not BINARY, or unknown: an
+    # explicit COLLATE BINARY on any other column changes nothing.
+    collated: tuple[str, ...] = ()
 
 
 class View(_Model):
@@ -224,6 +227,9 @@ class View(_Model):
     # Double-quoted words in this object's expressions that SQLite reads as
     # string literals, because no column of that name is in scope there.
     strings: tuple[str, ...] = ()
+    # Columns in scope (folded) whose own collation is not BINARY, or unknown: an
+    # explicit COLLATE BINARY on any other column changes nothing.
+    collated: tuple[str, ...] = ()
 
 
 class Trigger(_Model):
@@ -240,6 +246,9 @@ class Trigger(_Model):
     # Double-quoted words in this object's expressions that SQLite reads as
     # string literals, because no column of that name is in scope there.
     strings: tuple[str, ...] = ()
+    # Columns in scope (folded) whose own collation is not BINARY, or unknown: an
+    # explicit COLLATE BINARY on any other column changes nothing.
+    collated: tuple[str, ...] = ()
 
 
 SchemaObject = Table | Index | View | Trigger

@@ -58,16 +58,23 @@ def collation(name: str | None) -> str:
 # Expression keys
 
 
-def expression_key(sql: str, strings: frozenset[str] = frozenset(), table: str = "") -> str:
+def expression_key(
+    sql: str,
+    strings: frozenset[str] = frozenset(),
+    table: str = "",
+    collated: frozenset[str] = frozenset({"*"}),
+) -> str:
     """Key of a scalar expression (CHECK, WHERE, index key, generated column).
 
     `strings` are the double-quoted words that SQLite reads as string literals
     here, because no column of that name is in scope (see `sqlite.scope`).
     `table` is the table the expression belongs to: `t.x` is `x` there (tools
     that rebuild tables write `"__new_t"."x"`, which SQLite's RENAME turns into
-    `"t"."x"`).
+    `"t"."x"`). `collated` names the columns in scope whose collation is not
+    BINARY ("*": unknown); an explicit COLLATE BINARY on another column is dropped
+    where that cannot change a comparison or an order.
     """
-    return _key("expr", sql, strings, fold(table))
+    return _key("expr", sql, strings, fold(table), collated)
 
 
 def default_key(sql: str) -> str:
@@ -80,19 +87,26 @@ def default_key(sql: str) -> str:
     return _key("default", sql, frozenset())
 
 
-def select_key(sql: str, strings: frozenset[str] = frozenset(), aliases: bool = True) -> str:
+def select_key(
+    sql: str,
+    strings: frozenset[str] = frozenset(),
+    aliases: bool = True,
+    collated: frozenset[str] = frozenset({"*"}),
+) -> str:
     """Key of a view's SELECT.
 
     With `aliases=False` the names given to result columns are left out (where
     nothing else in the SELECT refers to them): for comparing views whose
     result column names are compared separately, as SQLite reports them.
     """
-    return _key("select" if aliases else "select-unnamed", sql, strings)
+    return _key("select" if aliases else "select-unnamed", sql, strings, "", collated)
 
 
-def statement_key(sql: str, strings: frozenset[str] = frozenset()) -> str:
+def statement_key(
+    sql: str, strings: frozenset[str] = frozenset(), collated: frozenset[str] = frozenset({"*"})
+) -> str:
     """Key of one statement of a trigger body."""
-    return _key("statement", sql, strings)
+    return _key("statement", sql, strings, "", collated)
 
 
 def tokens_key(sql: str) -> str:
@@ -101,10 +115,16 @@ def tokens_key(sql: str) -> str:
 
 
 @lru_cache(maxsize=65536)
-def _key(kind: str, sql: str, strings: frozenset[str], table: str = "") -> str:
+def _key(
+    kind: str,
+    sql: str,
+    strings: frozenset[str],
+    table: str = "",
+    collated: frozenset[str] = frozenset({"*"}),
+) -> str:
     if kind != "tokens":
         try:
-            return _tree_key(kind, sql, strings, table)
+            return _tree_key(kind, sql, strings, table, collated)
         except Exception:  # sqlglot could not parse it: compare tokens instead
             pass
     return TOKENS_PREFIX + _token_key(sql)
@@ -245,7 +265,13 @@ def _operand_end(texts: list[str], i: int) -> int | None:
     return j
 
 
-def _tree_key(kind: str, sql: str, strings: frozenset[str], table: str = "") -> str:
+def _tree_key(
+    kind: str,
+    sql: str,
+    strings: frozenset[str],
+    table: str = "",
+    collated: frozenset[str] = frozenset({"*"}),
+) -> str:
     import sqlglot
     from sqlglot import exp
     from sqlglot.errors import ErrorLevel
@@ -271,6 +297,8 @@ def _tree_key(kind: str, sql: str, strings: frozenset[str], table: str = "") -> 
     node = _string_words(node, strings, every_word=kind == "default")
     if table:
         node = _unqualified(node, table)
+    if "*" not in collated:
+        node = _without_binary(node, collated)
     if kind in ("select", "select-unnamed"):
         node = _without_table_aliases(node)
     if kind == "select-unnamed":
@@ -372,6 +400,46 @@ def _without_aliases(node: Any) -> Any:
             [a.this if isinstance(a, exp.Alias) else a for a in select.expressions],
         )
     return node
+
+
+def _without_binary(node: Any, collated: frozenset[str]) -> Any:
+    """`x COLLATE BINARY` is `x` where x is a column whose collation is BINARY, and the
+    COLLATE sorts or groups alone, or is compared with something that has no other
+    collation (an explicit COLLATE would win over the other operand's column's)."""
+    from sqlglot import exp
+
+    def plain(n: Any) -> bool:
+        return isinstance(n, exp.Column) and fold(n.name) not in collated
+
+    def binary(n: Any) -> bool:
+        if not isinstance(n, exp.Collate):
+            return False
+        name = n.expression
+        word = name.this if isinstance(name, (exp.Identifier, exp.Var)) else str(name)
+        return upper(str(word)) == "BINARY" and plain(n.this)
+
+    def neutral(n: Any) -> bool:  # no collation of its own, or BINARY
+        while isinstance(n, exp.Paren):
+            n = n.this
+        return isinstance(n, (exp.Literal, exp.Null)) or plain(n) or binary(n)
+
+    def strip(n: Any) -> Any:
+        if not binary(n):
+            return n
+        parent = n.parent
+        while isinstance(parent, exp.Paren):
+            parent = parent.parent
+        if isinstance(parent, (exp.Ordered, exp.Group)):
+            return n.this
+        if isinstance(parent, (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)):
+            other = parent.expression if parent.this is n else parent.this
+            if neutral(other):
+                return n.this
+        if isinstance(parent, exp.In) and parent.this is n:
+            return n.this
+        return n
+
+    return node.transform(strip)
 
 
 def _unqualified(node: Any, table: str) -> Any:

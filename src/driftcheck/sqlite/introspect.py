@@ -230,6 +230,7 @@ class _Reader:
         self.index_rows: dict[str, dict[str, Any]] = {}
         self.columns = scope.column_reader(conn)
         self.known = [r.name for r in master.values() if r.type in ("table", "view")]
+        self.known_sql = {r.name: r.sql for r in master.values() if r.type in ("table", "view")}
 
     def load_index_rows(self, table_names: list[str]) -> None:
         self.index_rows = self._index_rows(sorted(set(table_names)))
@@ -362,6 +363,9 @@ class _Reader:
             if scope.double_quoted(texts):
                 strings = scope.strings(texts, self.columns(r.tbl_name))
                 index = index.model_copy(update={"strings": strings})
+            if scope.mentions_binary(texts):
+                collated = scope.collated(texts, self.known_sql, own=r.tbl_name)
+                index = index.model_copy(update={"collated": collated})
             out.append(index)
         return out
 
@@ -402,7 +406,12 @@ class _Reader:
         for r in rows:
             view = _view(r, errors.get(r.name), output.get(r.name))
             strings = scope.statement_strings([view.select.sql], self.known, self.columns)
-            out.append(view.model_copy(update={"strings": strings}) if strings else view)
+            if strings:
+                view = view.model_copy(update={"strings": strings})
+            if scope.mentions_binary([view.select.sql]):
+                collated = scope.collated([view.select.sql], self.known_sql)
+                view = view.model_copy(update={"collated": collated})
+            out.append(view)
         return out
 
     def triggers(self, rows: list[MasterRow]) -> list[Trigger]:
@@ -415,6 +424,9 @@ class _Reader:
                     texts, self.known, self.columns, own=self.columns(r.tbl_name)
                 )
                 trigger = trigger.model_copy(update={"strings": strings})
+            if scope.mentions_binary(texts):
+                collated = scope.collated(texts, self.known_sql, own=r.tbl_name)
+                trigger = trigger.model_copy(update={"collated": collated})
             out.append(trigger)
         return out
 

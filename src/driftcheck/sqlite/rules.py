@@ -64,7 +64,7 @@ def expr(value: SqlText | None, s: Side) -> str | None:
     own = s.obj.name if isinstance(s.obj, Table) else ""
     if own and "." not in value.sql:
         own = ""  # nothing qualified: the same text keys alike in every table
-    return normalize.expression_key(value.sql, s.strings, own)
+    return normalize.expression_key(value.sql, s.strings, own, s.collated)
 
 
 # --------------------------------------------------------------------------
@@ -702,11 +702,11 @@ def _view_key(v: View, s: Side) -> Any:
         # The names of the result columns are compared as SQLite reports them, so
         # `v (a, b) AS SELECT x, y` is `AS SELECT x AS a, y AS b`.
         return (
-            normalize.select_key(v.select.sql, s.strings, aliases=False),
+            normalize.select_key(v.select.sql, s.strings, aliases=False, collated=s.collated),
             tuple(fold(c) for c in v.output),
         )
     return (
-        normalize.select_key(v.select.sql, s.strings),
+        normalize.select_key(v.select.sql, s.strings, collated=s.collated),
         tuple(fold(c) for c in v.columns or ()),
     )
 
@@ -790,7 +790,9 @@ TRIGGER = Kind(
         ),
         Attr(
             "body",
-            key=lambda t, s: tuple(normalize.statement_key(b.sql, s.strings) for b in t.body),
+            key=lambda t, s: tuple(
+                normalize.statement_key(b.sql, s.strings, s.collated) for b in t.body
+            ),
             show=lambda t: [b.sql for b in t.body],
             sentence=lambda e, a: "body differs",
         ),
@@ -814,4 +816,17 @@ def kind_of(obj: Any, other: Any) -> Kind:
     raise TypeError(f"not a schema object: {type(obj).__name__}")
 
 
-RULES = Rules(kind_of=kind_of, strings=lambda o: frozenset(getattr(o, "strings", ())))
+def _collated(obj: Any) -> frozenset[str]:
+    """Columns in scope whose collation is not BINARY (a table knows its own)."""
+    if isinstance(obj, Table):
+        return frozenset(
+            fold(c.name) for c in obj.columns if normalize.collation(c.collation) != "BINARY"
+        )
+    return frozenset(getattr(obj, "collated", ()))
+
+
+RULES = Rules(
+    kind_of=kind_of,
+    strings=lambda o: frozenset(getattr(o, "strings", ())),
+    collated=_collated,
+)

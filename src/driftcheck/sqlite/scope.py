@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 
 from driftcheck.normalize import fold
 
@@ -108,3 +109,46 @@ def column_reader(conn: sqlite3.Connection) -> Columns:
         return found
 
     return columns
+
+
+def mentions_binary(texts: Iterable[str | None]) -> bool:
+    """Whether an explicit COLLATE BINARY appears (only then do collations matter)."""
+    return any(t and "BINARY" in t.upper() and "COLLATE" in t.upper() for t in texts)
+
+
+def collated(
+    texts: list[str | None], known: dict[str, str | None], own: str | None = None
+) -> tuple[str, ...]:
+    """Columns in scope whose collation is not BINARY: those of the tables the texts
+    mention (and `own`), by their CREATE statements; a view's columns all count
+    (their collation is not known here)."""
+    mentioned: set[str] = set()
+    for text in texts:
+        if text:
+            mentioned |= words(text)
+    if own is not None:
+        mentioned.add(fold(own))
+    out: set[str] = set()
+    for name, sql in known.items():
+        if fold(name) in mentioned and sql:
+            out |= _collated_columns(sql)
+    return tuple(sorted(out))
+
+
+@lru_cache(maxsize=4096)
+def _collated_columns(sql: str) -> frozenset[str]:
+    from driftcheck.sqlite import ddl
+
+    try:
+        parsed = ddl.parse_create(sql)
+    except ddl.DDLParseError:
+        return frozenset({"*"})  # cannot tell: every column might be collated
+    if isinstance(parsed, ddl.TableDef):
+        return frozenset(
+            fold(c.name)
+            for c in parsed.columns
+            if c.collation is not None and c.collation.upper() != "BINARY"
+        )
+    if isinstance(parsed, ddl.ViewDef):
+        return frozenset({"*"})
+    return frozenset()

@@ -1,0 +1,3 @@
+INSERT INTO t VALUES (1, 'none');
+INSERT INTO t VALUES (2, 'NONE');
+SELECT * FROM t;

@@ -1,0 +1,2 @@
+CREATE TABLE people (id INTEGER PRIMARY KEY, name TEXT COLLATE NOCASE);
+CREATE VIEW by_name AS SELECT id, name FROM people ORDER BY name, id;
