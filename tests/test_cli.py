@@ -371,3 +371,23 @@ def test_no_colour_codes_when_not_a_terminal(cli, tmp_path):
     r = cli("plan", "--db", str(db), "--migrations", str(EXAMPLES))
     assert "\x1b[" not in r.stdout + r.stderr
     assert "PENDING" in r.stdout
+
+
+def test_diff_says_what_differs_in_views_virtual_tables_and_trigger_bodies(cli, tmp_path):
+    a = make_db(
+        tmp_path / "a.db",
+        "CREATE TABLE t (a, b); CREATE VIEW v AS SELECT a, b FROM t;"
+        "CREATE VIRTUAL TABLE f USING fts5(x, tokenize=porter);"
+        "CREATE TRIGGER tr AFTER INSERT ON t BEGIN INSERT INTO t VALUES (1, 2); END;",
+    )
+    b = make_db(
+        tmp_path / "b.db",
+        "CREATE TABLE t (a, b); CREATE VIEW v AS SELECT a, b AS c FROM t;"
+        "CREATE VIRTUAL TABLE f USING fts5(x, tokenize='unicode61');"
+        "CREATE TRIGGER tr AFTER INSERT ON t BEGIN INSERT INTO t VALUES (1, 3); END;",
+    )
+    r = cli("diff", str(a), str(b))
+    assert r.exit_code == 1
+    assert "view v: definition differs: result columns expected (a, b), actual (a, c)" in r.stdout
+    assert "virtual table f: module arguments differ (option tokenize)" in r.stdout
+    assert "body differs (statement 1: expected 'INSERT INTO t VALUES (1, 2)'" in r.stdout

@@ -59,6 +59,8 @@ class Attr:
     severity: Severity | Callable[[Any, Any], Severity] = "error"
     # Not reported when one of these attributes already differs (one cause, one change).
     unless: tuple[str, ...] = ()
+    # More of the sentence, from both objects: what exactly differs.
+    detail: Callable[[Any, Any], str] | None = None
 
     @property
     def info(self) -> bool:

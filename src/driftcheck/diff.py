@@ -289,7 +289,8 @@ class _Differ:
                 expected=ev,
                 actual=av,
                 severity=attr.severity_of(e, a),
-                message=f"{prefix}: {attr.sentence(ev, av)}{_how(attr, e, a)}",
+                message=f"{prefix}: {attr.sentence(ev, av)}"
+                f"{attr.detail(e, a) if attr.detail else ''}{_how(attr, e, a)}",
             )
         return differs
 

@@ -584,6 +584,20 @@ def _column_case(e: Table, a: Table) -> list[Note]:
     ]
 
 
+def _arguments_detail(e: Table, a: Table) -> str:
+    ec, eo = module_args(e) or ((), ())
+    ac, ao = module_args(a) or ((), ())
+    parts = []
+    if ec != ac:
+        parts.append("columns")
+    only_e = sorted(k for k, _ in set(eo) - set(ao))
+    only_a = sorted(k for k, _ in set(ao) - set(eo))
+    options = sorted(set(only_e) | set(only_a))
+    if options:
+        parts.append("option" + ("s " if len(options) > 1 else " ") + ", ".join(options))
+    return f" ({' and '.join(parts)})" if parts else ""
+
+
 VIRTUAL_TABLE = Kind(
     (
         Attr(
@@ -607,6 +621,7 @@ VIRTUAL_TABLE = Kind(
             key=lambda t, s: module_args(t),
             show=lambda t: [x.sql for x in t.virtual.args] if t.virtual else [],
             sentence=lambda e, a: "module arguments differ",
+            detail=_arguments_detail,
             unless=("virtual", "module"),
         ),
     ),
@@ -730,6 +745,22 @@ def _output_case(e: View, a: View) -> list[Note]:
     ]
 
 
+def _view_detail(e: View, a: View) -> str:
+    if e.output is not None and a.output is not None and e.output != a.output:
+        if [fold(c) for c in e.output] != [fold(c) for c in a.output]:
+            return f": result columns expected ({_cols(e.output)}), actual ({_cols(a.output)})"
+    return ": the SELECT differs"
+
+
+def _body_detail(e: Trigger, a: Trigger) -> str:
+    if len(e.body) != len(a.body):
+        return f" ({len(e.body)} statements expected, {len(a.body)} found)"
+    for n, (x, y) in enumerate(zip(e.body, a.body, strict=True), 1):
+        if normalize.statement_key(x.sql) != normalize.statement_key(y.sql):
+            return f" (statement {n}: expected {x.sql.strip()!r}, actual {y.sql.strip()!r})"
+    return ""
+
+
 VIEW = Kind(
     (
         Attr(
@@ -737,6 +768,7 @@ VIEW = Kind(
             key=_view_key,
             show=lambda v: v.sql,
             sentence=lambda e, a: "definition differs",
+            detail=_view_detail,
         ),
         Attr(
             "compiles",
@@ -795,6 +827,7 @@ TRIGGER = Kind(
             ),
             show=lambda t: [b.sql for b in t.body],
             sentence=lambda e, a: "body differs",
+            detail=_body_detail,
         ),
     ),
 )
