@@ -299,6 +299,7 @@ def _tree_key(
         node = _unqualified(node, table)
     if "*" not in collated:
         node = _without_binary(node, collated)
+    node = _logic(node)
     if kind in ("select", "select-unnamed"):
         node = _without_table_aliases(node)
     if kind == "select-unnamed":
@@ -442,6 +443,41 @@ def _without_binary(node: Any, collated: frozenset[str]) -> Any:
     return node.transform(strip)
 
 
+def _logic(node: Any) -> Any:
+    """Spellings SQLite defines as the same: `NOT (a = b)` is `a <> b` (and IS / IS NOT),
+    `a BETWEEN x AND y` is `a >= x AND a <= y`, `iif(a, b, c)` is a CASE, and a CASE
+    without ELSE ends in ELSE NULL."""
+    from sqlglot import exp
+
+    negated = {exp.EQ: exp.NEQ, exp.NEQ: exp.EQ, exp.NullSafeEQ: exp.NullSafeNEQ}
+    negated[exp.NullSafeNEQ] = exp.NullSafeEQ
+
+    def rewrite(n: Any) -> Any:
+        if isinstance(n, exp.Not):
+            inner = n.this
+            while isinstance(inner, exp.Paren):
+                inner = inner.this
+            flip = negated.get(type(inner))
+            if flip is not None:
+                return flip(this=inner.this, expression=inner.expression)
+        if isinstance(n, exp.Between):
+            this = n.this
+            return exp.And(
+                this=exp.GTE(this=this.copy(), expression=n.args["low"]),
+                expression=exp.LTE(this=this.copy(), expression=n.args["high"]),
+            )
+        if isinstance(n, exp.If) and not isinstance(n.parent, exp.Case):
+            return exp.Case(
+                ifs=[exp.If(this=n.this, true=n.args.get("true"))],
+                default=n.args.get("false") or exp.Null(),
+            )
+        if isinstance(n, exp.Case) and n.args.get("default") is None:
+            n.set("default", exp.Null())
+        return n
+
+    return node.transform(rewrite)
+
+
 def _unqualified(node: Any, table: str) -> Any:
     """`t.x` is `x` in an expression that belongs to table t."""
     from sqlglot import exp
@@ -552,10 +588,39 @@ def _serialise(node: Any) -> str:
             out.append(",set=[" + ",".join(sorted(set(items))) + "])")
             return
         if isinstance(n, (exp.And, exp.Or)):
+            # Both are commutative in SQLite's three-valued logic: operands as a set.
             operands: list[Any] = []
             _flatten(n, type(n), operands)
-            out.append(type(n).__name__)
-            walk(operands, n)
+            texts = []
+            for item in operands:
+                start = len(out)
+                walk(item, n)
+                texts.append("".join(out[start:]))
+                del out[start:]
+            out.append(type(n).__name__ + "[" + ",".join(sorted(set(texts))) + "]")
+            return
+        if type(n) in _mirror():
+            left, right = _bare(n.this), _bare(n.expression)
+            op = type(n).__name__
+            # One explicit COLLATE decides the comparison, on whichever side it is.
+            coll = [x for x in (left, right) if isinstance(x, exp.Collate)]
+            if len(coll) == 1:
+                name = coll[0].expression
+                word = name.this if isinstance(name, (exp.Identifier, exp.Var)) else str(name)
+                op += "@" + upper(str(word))
+                left = _bare(left.this) if left is coll[0] else left
+                right = _bare(right.this) if right is coll[0] else right
+            # A literal on the left is the same comparison mirrored (a literal has no
+            # affinity or collation of its own to give precedence to).
+            literal = (exp.Literal, exp.Null, exp.Boolean, exp.HexString)
+            if isinstance(left, literal) and not isinstance(right, literal):
+                left, right = right, left
+                op = _mirror()[type(n)] + op[len(type(n).__name__) :]
+            out.append(f"Cmp:{op}(")
+            walk(left, n)
+            out.append(",")
+            walk(right, n)
+            out.append(")")
             return
         name = type(n).__name__
         if isinstance(n, exp.Anonymous):
@@ -577,6 +642,31 @@ def _serialise(node: Any) -> str:
 
     walk(node)
     return "".join(out)
+
+
+def _bare(n: Any) -> Any:
+    from sqlglot import exp
+
+    while isinstance(n, exp.Paren):
+        n = n.this
+    return n
+
+
+@lru_cache(maxsize=1)
+def _mirror() -> dict[Any, str]:
+    """Comparison class -> the name of its mirror image (`a < b` is `b > a`)."""
+    from sqlglot import exp
+
+    return {
+        exp.EQ: "EQ",
+        exp.NEQ: "NEQ",
+        exp.NullSafeEQ: "NullSafeEQ",
+        exp.NullSafeNEQ: "NullSafeNEQ",
+        exp.GT: "LT",
+        exp.LT: "GT",
+        exp.GTE: "LTE",
+        exp.LTE: "GTE",
+    }
 
 
 def _flatten(n: Any, cls: type[Any], acc: list[Any]) -> None:

@@ -511,23 +511,33 @@ def _table(
             on_conflict=_conflict(parsed.primary_key_conflict) if parsed else None,
         )
 
-    unique_defs = {
-        tuple(normalize.fold(c) for c in u.columns): u for u in (parsed.uniques if parsed else ())
-    }
+    # SQLite keeps one index for UNIQUE constraints (and a PRIMARY KEY) on the same
+    # columns, and gives it the ON CONFLICT clause that one of them states.
+    unique_defs: dict[tuple[str, ...], list[Any]] = defaultdict(list)
+    for u in parsed.uniques if parsed else ():
+        unique_defs[tuple(normalize.fold(c) for c in u.columns)].append(u)
+
+    def stated(defs: list[Any]) -> str | None:
+        return next((d.on_conflict for d in defs if d.on_conflict), None)
+
     uniques = []
     for _name, (_u, origin, _p, xinfo) in sorted(index_rows.items()):
         if origin != "u":
             continue
         parts = _key_parts(xinfo, ())
-        u = unique_defs.get(tuple(normalize.fold(p.column or "") for p in parts))
+        defs = unique_defs.get(tuple(normalize.fold(p.column or "") for p in parts), [])
         uniques.append(
             UniqueConstraint(
-                name=u.name if u else None,
+                name=next((d.name for d in defs if d.name), None),
                 parts=parts,
-                on_conflict=_conflict(u.on_conflict) if u else None,
+                on_conflict=_conflict(stated(defs)),
             )
         )
     uniques.sort(key=lambda u: [(p.column or "", p.collation, p.desc) for p in u.parts])
+    if primary_key is not None and pk_index is not None and primary_key.on_conflict is None:
+        same = unique_defs.get(tuple(normalize.fold(p.column or "") for p in primary_key.parts))
+        if same and stated(same):
+            primary_key = primary_key.model_copy(update={"on_conflict": _conflict(stated(same))})
 
     fks = _foreign_keys(fk_rows, parsed.foreign_keys if parsed else ())
     checks = tuple(

@@ -746,9 +746,12 @@ def _output_case(e: View, a: View) -> list[Note]:
 
 
 def _view_detail(e: View, a: View) -> str:
-    if e.output is not None and a.output is not None and e.output != a.output:
-        if [fold(c) for c in e.output] != [fold(c) for c in a.output]:
-            return f": result columns expected ({_cols(e.output)}), actual ({_cols(a.output)})"
+    if (
+        e.output is not None
+        and a.output is not None
+        and [fold(c) for c in e.output] != [fold(c) for c in a.output]
+    ):
+        return f": result columns expected ({_cols(e.output)}), actual ({_cols(a.output)})"
     return ": the SELECT differs"
 
 

@@ -1,0 +1,1 @@
+CREATE TABLE t (id INTEGER PRIMARY KEY, a INTEGER, b, CHECK (a >= 1 AND a <= 10));

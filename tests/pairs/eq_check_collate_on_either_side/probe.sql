@@ -1,0 +1,3 @@
+INSERT INTO t VALUES (1, 'X');
+INSERT INTO t VALUES (2, 'y');
+SELECT * FROM t;

@@ -1,0 +1,1 @@
+CREATE TABLE t (id INTEGER PRIMARY KEY, a INTEGER, g AS (CASE a WHEN 1 THEN 'x' END), h AS (iif(a, 1, 0)));
