@@ -300,6 +300,8 @@ def _tree_key(
     if "*" not in collated:
         node = _without_binary(node, collated)
     node = _logic(node)
+    if kind in ("select", "select-unnamed", "statement"):
+        node = _cte_columns_as_aliases(node)
     if kind in ("select", "select-unnamed"):
         node = _without_table_aliases(node)
     if kind == "select-unnamed":
@@ -327,6 +329,29 @@ def _string_words(node: Any, strings: frozenset[str], every_word: bool) -> Any:
     if not every_word and not strings:
         return node
     return node.transform(to_literal)
+
+
+def _cte_columns_as_aliases(node: Any) -> Any:
+    """`WITH c(x) AS (SELECT a ...)` is `WITH c AS (SELECT a AS x ...)`."""
+    from sqlglot import exp
+
+    for cte in list(node.find_all(exp.CTE)):
+        alias = cte.args.get("alias")
+        select = cte.this
+        columns = list(alias.args.get("columns") or []) if alias is not None else []
+        if not columns or not isinstance(select, exp.Select):
+            continue
+        if len(columns) != len(select.expressions):
+            continue
+        select.set(
+            "expressions",
+            [
+                exp.alias_(e.this if isinstance(e, exp.Alias) else e, col.copy())
+                for e, col in zip(select.expressions, columns, strict=True)
+            ],
+        )
+        alias.set("columns", None)
+    return node
 
 
 def _without_table_aliases(node: Any) -> Any:

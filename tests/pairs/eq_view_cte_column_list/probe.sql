@@ -1,0 +1,2 @@
+INSERT INTO t VALUES (1, 5), (2, 7);
+SELECT * FROM v ORDER BY x;
