@@ -17,6 +17,7 @@ sentence and the severity. SQLite's own rules live in the keys:
 
 from __future__ import annotations
 
+import math
 import re
 import sqlite3
 import threading
@@ -209,7 +210,9 @@ def stored_literal(key: str, affinity: str) -> str | None:
         conn = _affinity_db()
         try:
             conn.execute(f"INSERT INTO a ({column}) VALUES ({literal})")
-            found = conn.execute(f"SELECT quote({column}) FROM a").fetchone()[0]
+            found, value = conn.execute(f"SELECT quote({column}), {column} FROM a").fetchone()
+            if isinstance(value, float) and math.copysign(1.0, value) < 0 and value == 0:
+                found = "-0.0"  # quote() drops the sign of a negative zero; atan2 does not
         except sqlite3.Error:
             return None
         finally:
