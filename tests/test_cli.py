@@ -391,3 +391,18 @@ def test_diff_says_what_differs_in_views_virtual_tables_and_trigger_bodies(cli, 
     assert "view v: definition differs: result columns expected (a, b), actual (a, c)" in r.stdout
     assert "virtual table f: module arguments differ (option tokenize)" in r.stdout
     assert "body differs (statement 1: expected 'INSERT INTO t VALUES (1, 2)'" in r.stdout
+
+
+def test_diff_with_info_notes_only_is_the_same_schema(cli, tmp_path):
+    """A constraint's name is info: diff shows it, says the schemas are the same, exits 0."""
+    a = make_db(tmp_path / "a.db", "CREATE TABLE t (id INTEGER PRIMARY KEY, e TEXT UNIQUE);")
+    b = make_db(
+        tmp_path / "b.db",
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, e TEXT, CONSTRAINT uq_e UNIQUE (e));",
+    )
+    r = cli("diff", str(a), str(b))
+    assert r.exit_code == 0, r.stdout
+    assert "the same schema; 1 note" in r.stdout and "uq_e" in r.stdout
+    report = json.loads(cli("diff", str(a), str(b), "--format", "json").stdout)
+    assert report["status"] == "same"
+    assert [c["severity"] for c in report["changes"]] == ["info"]

@@ -107,3 +107,45 @@ def test_a_history_table_the_migrations_create_is_schema(cli, tmp_path):
     r = cli("diff", "version:0001", str(db), "--migrations", str(migrations), "--format", "json")
     assert r.exit_code == 1
     assert {c["owner"]["name"] for c in json.loads(r.stdout)["changes"]} == {"schema_migrations"}
+
+
+def test_apply_runs_migrations_that_create_a_history_named_table(cli, tmp_path):
+    """The exception holds through apply too: its verification sees the table."""
+    migrations = write_migrations(
+        tmp_path / "migrations",
+        {"0001_users.sql": APP + "CREATE TABLE schema_migrations (version TEXT PRIMARY KEY);"},
+    )
+    db = make_db(tmp_path / "app.db", "")
+    r = cli("apply", "--db", str(db), "--migrations", str(migrations), "--yes", "--no-backup")
+    assert r.exit_code == 0, r.stdout + r.stderr
+    r = cli("validate", "--db", str(db), "--migrations", str(migrations), "--format", "json")
+    report = json.loads(r.stdout)
+    assert (r.exit_code, report["status"], report["changes"]) == (0, "clean", [])
+
+
+def _tool_tables():
+    from driftcheck.config import HistoryConfig
+    from driftcheck.history import history_tables
+
+    return sorted(history_tables(HistoryConfig()))
+
+
+@pytest.mark.parametrize("table", _tool_tables())
+def test_every_known_history_table_is_left_out(cli, tmp_path, project, table):
+    quoted = '"' + table.replace('"', '""') + '"'
+    db = make_db(tmp_path / "app.db", APP + f"CREATE TABLE {quoted} (version TEXT, x INTEGER);")
+    r = cli(
+        "validate",
+        "--db",
+        str(db),
+        "--migrations",
+        str(project),
+        "--history",
+        "none",
+        "--format",
+        "json",
+    )
+    report = json.loads(r.stdout)
+    assert (r.exit_code, report["changes"]) == (0, []), report["changes"]
+    other = make_db(tmp_path / "other.db", APP)
+    assert cli("diff", str(db), str(other)).exit_code == 0

@@ -122,12 +122,17 @@ def test_introspection_uses_a_constant_number_of_queries():
     def count(n: int) -> int:
         conn = sqlite3.connect(":memory:")
         for i in range(n):
+            # Implicit foreign-key targets, double-quoted strings and COLLATE BINARY
+            # make the reader resolve names: from the batched reads, not per object.
             conn.execute(
                 f"CREATE TABLE t{i}(id INTEGER PRIMARY KEY, a TEXT UNIQUE, "
-                f"b INT REFERENCES t0(id), CHECK (a <> ''))"
+                f"b INT REFERENCES t0(id), c INT REFERENCES t0, "
+                f"CHECK (a <> '' AND a <> \"none\"))"
             )
-            conn.execute(f"CREATE INDEX i{i} ON t{i}(lower(a)) WHERE b > 0")
-            conn.execute(f"CREATE VIEW v{i} AS SELECT * FROM t{i}")
+            conn.execute(f'CREATE INDEX i{i} ON t{i}(lower(a)) WHERE b > 0 AND a <> "x"')
+            conn.execute(
+                f'CREATE VIEW v{i} AS SELECT * FROM t{i} WHERE a <> "y" ORDER BY a COLLATE BINARY'
+            )
         queries: list[str] = []
         conn.set_trace_callback(queries.append)
         objects = read_objects(conn)
@@ -139,3 +144,42 @@ def test_introspection_uses_a_constant_number_of_queries():
 
     assert count(3) == count(60)
     assert count(60) <= 8
+
+
+def test_replay_reads_again_what_depends_on_a_changed_table(tmp_path):
+    """After every version, the incremental state is what reading the whole database
+    gives: a view's `t.*` after ADD COLUMN, a foreign key's implicit target after the
+    parent's key changes, a view that reads that view."""
+    from driftcheck.compare import schema_fingerprint
+
+    migrations = [
+        "CREATE TABLE p (a INTEGER, b TEXT, PRIMARY KEY (a));\n"
+        "CREATE TABLE c (id INTEGER PRIMARY KEY, x INTEGER, y TEXT, "
+        "FOREIGN KEY (x) REFERENCES p);\n"
+        "CREATE VIEW vp AS SELECT p.* FROM p;\n"
+        "CREATE VIEW vv AS SELECT * FROM vp;",
+        "ALTER TABLE p ADD COLUMN extra TEXT;",
+        # The parent's key becomes b: c's implicit target is now p(b).
+        "CREATE TABLE p_new (a INTEGER, b TEXT PRIMARY KEY, extra TEXT);\n"
+        "INSERT INTO p_new SELECT a, b, extra FROM p;\n"
+        "PRAGMA legacy_alter_table = ON;\n"
+        "DROP TABLE p;\n"
+        "ALTER TABLE p_new RENAME TO p;\n"
+        "PRAGMA legacy_alter_table = OFF;",
+    ]
+    d = tmp_path / "m"
+    d.mkdir()
+    for i, sql in enumerate(migrations, 1):
+        (d / f"000{i}_v.sql").write_text(sql, encoding="utf-8")
+    states = replay(load_migrations(str(d)).migrations)
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        for i, sql in enumerate(migrations, 1):
+            conn.executescript(sql)
+            full = read_objects(conn)
+            assert states[i].fingerprint == schema_fingerprint(full), f"after version {i}"
+        fk = states[-1].objects[("table", "c")].foreign_keys[0]
+        assert fk.ref_columns == ("b",)
+        assert states[-1].objects[("view", "vv")].output == ("a", "b", "extra")
+    finally:
+        conn.close()

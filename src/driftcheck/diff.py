@@ -29,7 +29,7 @@ from driftcheck.changes import (
     sort_changes,
 )
 from driftcheck.compare import Attr, Kind, Members, Side, form, member_key, rules, side
-from driftcheck.model import Schema
+from driftcheck.model import Schema, shape_hash
 from driftcheck.normalize import fold
 
 __all__ = ["Change", "diff_schemas", "sort_changes"]
@@ -119,7 +119,7 @@ def _summary(obj: Any) -> Any:
 def _identical(e: Any, a: Any) -> bool:
     """Read back alike (all but the CREATE statement's text): nothing to report, not
     even a note. Cheap, and true of most objects in most comparisons."""
-    return bool(e.model_dump_json(exclude={"sql"}) == a.model_dump_json(exclude={"sql"}))
+    return shape_hash(e) == shape_hash(a)
 
 
 def _table_of(obj: Any) -> str | None:

@@ -438,11 +438,7 @@ def _without_binary(node: Any, collated: frozenset[str]) -> Any:
         return isinstance(n, exp.Column) and fold(n.name) not in collated
 
     def binary(n: Any) -> bool:
-        if not isinstance(n, exp.Collate):
-            return False
-        name = n.expression
-        word = name.this if isinstance(name, (exp.Identifier, exp.Var)) else str(name)
-        return upper(str(word)) == "BINARY" and plain(n.this)
+        return isinstance(n, exp.Collate) and _collation_name(n) == "BINARY" and plain(n.this)
 
     def neutral(n: Any) -> bool:  # no collation of its own, or BINARY
         while isinstance(n, exp.Paren):
@@ -550,6 +546,16 @@ def _serialise(node: Any) -> str:
 
     out: list[str] = []
 
+    def texts_of(items: list[Any], parent: Any) -> list[str]:
+        """Each item serialised on its own, for comparing them as a set."""
+        found = []
+        for item in items:
+            start = len(out)
+            walk(item, parent)
+            found.append("".join(out[start:]))
+            del out[start:]
+        return sorted(set(found))
+
     def walk(n: Any, parent: Any = None) -> None:
         if isinstance(n, list):
             out.append("[")
@@ -581,11 +587,9 @@ def _serialise(node: Any) -> str:
             out.append(f"X'{upper(str(n.this))}'")
             return
         if isinstance(n, exp.Collate):
-            name = n.expression
-            word = name.this if isinstance(name, (exp.Identifier, exp.Var)) else str(name)
             out.append("Collate(")
             walk(n.this, n)
-            out.append(f",{upper(str(word))})")
+            out.append(f",{_collation_name(n)})")
             return
         if isinstance(n, exp.Join):
             side, kind = n.args.get("side"), upper(str(n.args.get("kind") or ""))
@@ -602,27 +606,16 @@ def _serialise(node: Any) -> str:
             return
         if isinstance(n, exp.In) and n.expressions and not n.args.get("query"):
             # x IN (a, b) is x IN (b, a): membership, whatever the order.
-            items = []
-            for item in n.expressions:
-                start = len(out)
-                walk(item, n)
-                items.append("".join(out[start:]))
-                del out[start:]
+            items = texts_of(n.expressions, n)
             out.append("In(this=")
             walk(n.this, n)
-            out.append(",set=[" + ",".join(sorted(set(items))) + "])")
+            out.append(",set=[" + ",".join(items) + "])")
             return
         if isinstance(n, (exp.And, exp.Or)):
             # Both are commutative in SQLite's three-valued logic: operands as a set.
             operands: list[Any] = []
             _flatten(n, type(n), operands)
-            texts = []
-            for item in operands:
-                start = len(out)
-                walk(item, n)
-                texts.append("".join(out[start:]))
-                del out[start:]
-            out.append(type(n).__name__ + "[" + ",".join(sorted(set(texts))) + "]")
+            out.append(type(n).__name__ + "[" + ",".join(texts_of(operands, n)) + "]")
             return
         if type(n) in _mirror():
             left, right = _bare(n.this), _bare(n.expression)
@@ -630,9 +623,7 @@ def _serialise(node: Any) -> str:
             # One explicit COLLATE decides the comparison, on whichever side it is.
             coll = [x for x in (left, right) if isinstance(x, exp.Collate)]
             if len(coll) == 1:
-                name = coll[0].expression
-                word = name.this if isinstance(name, (exp.Identifier, exp.Var)) else str(name)
-                op += "@" + upper(str(word))
+                op += "@" + _collation_name(coll[0])
                 left = _bare(left.this) if left is coll[0] else left
                 right = _bare(right.this) if right is coll[0] else right
             # A literal on the left is the same comparison mirrored (a literal has no
@@ -667,6 +658,14 @@ def _serialise(node: Any) -> str:
 
     walk(node)
     return "".join(out)
+
+
+def _collation_name(n: Any) -> str:
+    """The collation a COLLATE node names, as SQLite compares names: upper case, unquoted."""
+    from sqlglot import exp
+
+    name = n.expression
+    return upper(str(name.this if isinstance(name, (exp.Identifier, exp.Var)) else name))
 
 
 def _bare(n: Any) -> Any:

@@ -21,6 +21,8 @@ from typing import Any, Literal
 
 from driftcheck.changes import Change, severe
 from driftcheck.compare import Form
+from driftcheck.diff import diff_schemas
+from driftcheck.effective import rank
 from driftcheck.history import History, Store
 from driftcheck.history.base import store_label
 from driftcheck.migrations.model import Migration
@@ -109,8 +111,6 @@ def _verdict(runs: list[Run], i: int, actual: Form, last: int, effective: int) -
 
 def _closest(spans: list[tuple[int, int, Form]], obj: SchemaObject) -> int | None:
     """The index of the span whose form of the object is closest to `obj` (later on ties)."""
-    from driftcheck.effective import rank
-
     ranked = [
         (rank(_changes(form.obj, obj)), -n, n)
         for n, (_, _, form) in enumerate(spans)
@@ -120,8 +120,6 @@ def _closest(spans: list[tuple[int, int, Form]], obj: SchemaObject) -> int | Non
 
 
 def _changes(expected: SchemaObject | None, actual: SchemaObject | None) -> list[Change]:
-    from driftcheck.diff import diff_schemas
-
     return diff_schemas(
         Schema.of([expected] if expected else []), Schema.of([actual] if actual else [])
     )

@@ -31,6 +31,7 @@ from driftcheck.model import (
 from driftcheck.normalize import fold
 from driftcheck.sqlite.connect import FunctionStub, open_memory
 from driftcheck.sqlite.introspect import MasterRow, read_master, read_objects
+from driftcheck.sqlite.scope import words
 
 ObjectKey = tuple[str, str]  # (kind, folded name)
 
@@ -275,8 +276,6 @@ class Replayer:
 
 @lru_cache(maxsize=16384)
 def _words(sql: str) -> frozenset[str]:
-    from driftcheck.sqlite.scope import words
-
     return frozenset(words(sql))
 
 

@@ -184,14 +184,6 @@ def _is_virtual(sql: str) -> bool:
     return len(head) >= 2 and head[1] == "VIRTUAL"
 
 
-def _virtual_module(sql: str) -> str:
-    try:
-        parsed = ddl.parse_create_table(sql)
-    except ddl.DDLParseError:
-        return ""
-    return normalize.fold(parsed.module) if isinstance(parsed, ddl.VirtualTableDef) else ""
-
-
 def read_objects(
     conn: sqlite3.Connection,
     master: dict[tuple[str, str], MasterRow] | None = None,
@@ -228,9 +220,11 @@ class _Reader:
         self.conn = conn
         self.master = master
         self.index_rows: dict[str, dict[str, Any]] = {}
-        self.columns = scope.column_reader(conn)
-        self.known = [r.name for r in master.values() if r.type in ("table", "view")]
-        self.known_sql = {r.name: r.sql for r in master.values() if r.type in ("table", "view")}
+        # Tables' and views' SQL, for what an expression may read (see `scope`).
+        self.known = {r.name: r.sql for r in master.values() if r.type in ("table", "view")}
+        # Column names and primary-key positions per table or view (folded name),
+        # filled by the batched reads; anything else is read once when asked.
+        self._columns: dict[str, list[tuple[str, int]]] = {}
 
     def load_index_rows(self, table_names: list[str]) -> None:
         self.index_rows = self._index_rows(sorted(set(table_names)))
@@ -256,6 +250,8 @@ class _Reader:
                 names,
             ):
                 columns[row[0]].append(row[1:])
+        for name, rows_ in columns.items():
+            self._columns[normalize.fold(name)] = [(c[1], c[5]) for c in rows_]
         for r in virtual:
             try:
                 columns[r.name] = [
@@ -302,22 +298,49 @@ class _Reader:
         out = []
         for row in fk_rows:
             if row[4] is None:
-                pk = self._primary_key(row[2])
+                pk = [name for name, n in sorted(self.column_rows(row[2]), key=lambda c: c[1]) if n]
                 if row[1] < len(pk):
                     row = (*row[:4], pk[row[1]], *row[5:])
             out.append(row)
         return out
 
-    def _primary_key(self, table: str) -> list[str]:
-        try:
-            return [
-                name
-                for (name,) in self.conn.execute(
-                    "SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk", (table,)
+    def column_rows(self, name: str) -> list[tuple[str, int]]:
+        """(column name, primary-key position) of a table or view; none if it does not
+        compile. From the batched reads where they covered it, else one query."""
+        key = normalize.fold(name)
+        found = self._columns.get(key)
+        if found is None:
+            try:
+                found = [
+                    (n, pk)
+                    for n, pk in self.conn.execute(
+                        "SELECT name, pk FROM pragma_table_xinfo(?) ORDER BY cid", (name,)
+                    )
+                ]
+            except sqlite3.Error:
+                found = []
+            self._columns[key] = found
+        return found
+
+    def column_names(self, name: str) -> list[str]:
+        return [n for n, _ in self.column_rows(name)]
+
+    def scoped(self, obj: Any, texts: list[str | None], own: str | None = None) -> Any:
+        """`obj` with what SQLite's name resolution decides for its expressions: the
+        double-quoted words that are strings, and the columns whose collation is not
+        BINARY (see `scope`). Tables and views read by the texts, and `own` (an index's
+        or trigger's table), are in scope; a view's own aliases too."""
+        update: dict[str, Any] = {}
+        if scope.double_quoted(texts):
+            if isinstance(obj, Index):  # an index sees its table's columns and nothing else
+                update["strings"] = scope.strings(texts, self.column_names(own or ""))
+            else:
+                update["strings"] = scope.statement_strings(
+                    texts, self.known, self.column_names, own=self.column_names(own) if own else ()
                 )
-            ]
-        except sqlite3.Error:
-            return []
+        if scope.mentions_binary(texts):
+            update["collated"] = scope.collated(texts, self.known, own=own)
+        return obj.model_copy(update=update) if update else obj
 
     def _index_rows(self, table_names: list[str]) -> dict[str, dict[str, Any]]:
         """table -> index name -> (unique, origin, partial, [xinfo rows])."""
@@ -360,13 +383,7 @@ class _Reader:
                 p.expression.sql for p in index.parts if p.expression is not None
             ]
             texts.append(index.where.sql if index.where is not None else None)
-            if scope.double_quoted(texts):
-                strings = scope.strings(texts, self.columns(r.tbl_name))
-                index = index.model_copy(update={"strings": strings})
-            if scope.mentions_binary(texts):
-                collated = scope.collated(texts, self.known_sql, own=r.tbl_name)
-                index = index.model_copy(update={"collated": collated})
-            out.append(index)
+            out.append(self.scoped(index, texts, own=r.tbl_name))
         return out
 
     # -- views -------------------------------------------------------------
@@ -402,32 +419,19 @@ class _Reader:
                     ]
                 except sqlite3.Error as exc:
                     errors[r.name] = str(exc)
-        out = []
-        for r in rows:
-            view = _view(r, errors.get(r.name), output.get(r.name))
-            strings = scope.statement_strings([view.select.sql], self.known, self.columns)
-            if strings:
-                view = view.model_copy(update={"strings": strings})
-            if scope.mentions_binary([view.select.sql]):
-                collated = scope.collated([view.select.sql], self.known_sql)
-                view = view.model_copy(update={"collated": collated})
-            out.append(view)
-        return out
+        for name, names in output.items():
+            self._columns[normalize.fold(name)] = [(n, 0) for n in names]
+        return [
+            self.scoped(view, [view.select.sql])
+            for view in (_view(r, errors.get(r.name), output.get(r.name)) for r in rows)
+        ]
 
     def triggers(self, rows: list[MasterRow]) -> list[Trigger]:
         out = []
         for r in rows:
             trigger = _trigger(r)
             texts = [trigger.when.sql if trigger.when else None, *(b.sql for b in trigger.body)]
-            if scope.double_quoted(texts):
-                strings = scope.statement_strings(
-                    texts, self.known, self.columns, own=self.columns(r.tbl_name)
-                )
-                trigger = trigger.model_copy(update={"strings": strings})
-            if scope.mentions_binary(texts):
-                collated = scope.collated(texts, self.known_sql, own=r.tbl_name)
-                trigger = trigger.model_copy(update={"collated": collated})
-            out.append(trigger)
+            out.append(self.scoped(trigger, texts, own=r.tbl_name))
         return out
 
 

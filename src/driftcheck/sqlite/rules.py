@@ -38,6 +38,7 @@ from driftcheck.model import (
     View,
 )
 from driftcheck.normalize import fold
+from driftcheck.sqlite.introspect import option
 from driftcheck.sqlite.types import affinity
 
 
@@ -537,8 +538,6 @@ TABLE = Kind(TABLE_ATTRS, (COLUMNS, UNIQUES, FOREIGN_KEYS, CHECKS))
 def module_args(t: Table) -> tuple[Any, ...]:
     """Arguments option by option: `key = value` with the value unquoted and its case
     kept; any other argument (a column) token by token."""
-    from driftcheck.sqlite.introspect import option
-
     if t.virtual is None:
         return ()
     columns: list[Any] = []

@@ -20,7 +20,6 @@ identifier, case folded.
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 
@@ -72,16 +71,21 @@ def strings(texts: Iterable[str | None], in_scope: Iterable[str]) -> tuple[str, 
     return tuple(sorted(w for w in quoted if fold(w) not in scope))
 
 
+def _mentioned(texts: Iterable[str | None]) -> set[str]:
+    out: set[str] = set()
+    for text in texts:
+        if text:
+            out |= words(text)
+    return out
+
+
 def statement_strings(
     texts: list[str | None], known: Iterable[str], columns: Columns, own: Iterable[str] = ()
 ) -> tuple[str, ...]:
     """For views and triggers: the scope is what the statements read, and their aliases."""
     if not double_quoted(texts):
         return ()
-    mentioned: set[str] = set()
-    for text in texts:
-        if text:
-            mentioned |= words(text)
+    mentioned = _mentioned(texts)
     scope = set(own)
     for name in known:
         if fold(name) in mentioned:
@@ -90,25 +94,6 @@ def statement_strings(
         if text:
             scope |= aliases(text)
     return strings(texts, scope)
-
-
-def column_reader(conn: sqlite3.Connection) -> Columns:
-    """Column names of a table or view, memoised; none for one that does not compile."""
-    memo: dict[str, list[str]] = {}
-
-    def columns(name: str) -> list[str]:
-        found = memo.get(name)
-        if found is None:
-            try:
-                found = [
-                    r[0] for r in conn.execute("SELECT name FROM pragma_table_xinfo(?)", (name,))
-                ]
-            except sqlite3.Error:
-                found = []
-            memo[name] = found
-        return found
-
-    return columns
 
 
 def mentions_binary(texts: Iterable[str | None]) -> bool:
@@ -122,10 +107,7 @@ def collated(
     """Columns in scope whose collation is not BINARY: those of the tables the texts
     mention (and `own`), by their CREATE statements; a view's columns all count
     (their collation is not known here)."""
-    mentioned: set[str] = set()
-    for text in texts:
-        if text:
-            mentioned |= words(text)
+    mentioned = _mentioned(texts)
     if own is not None:
         mentioned.add(fold(own))
     out: set[str] = set()
