@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +18,9 @@ from driftcheck.sqlite.introspect import read_objects
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples" / "migrations"
 SHARED = ROOT.parent / "shared"
-CORPORA = SHARED / "corpora"
+# Real projects' migrations, read-only; DRIFTCHECK_CORPORA points elsewhere.
+CORPORA = Path(os.environ.get("DRIFTCHECK_CORPORA") or SHARED / "corpora")
+CORPORA_ABSENT = "real-project corpora not found (set DRIFTCHECK_CORPORA to their directory)"
 
 
 def schema_of(sql: str) -> Schema:
@@ -55,6 +59,8 @@ def cli(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
     """Run `driftcheck ARGS` in-process from `tmp_path` (no config from the repo leaks in)."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    # The config is looked up in parent directories up to a repository's root: stop here.
+    (tmp_path / ".git").mkdir(exist_ok=True)
 
     def run(*args: str) -> Result:
         runner = CliRunner()
@@ -69,3 +75,8 @@ def write_migrations(directory: Path, files: dict[str, str]) -> Path:
     for name, text in files.items():
         (directory / name).write_text(text, encoding="utf-8")
     return directory
+
+
+def progress_line(stdout: str, version: str, action: str) -> bool:
+    """Whether apply's output has the line for `version` (`  0002 posts: applied in 3 ms`)."""
+    return re.search(rf"^\s+{re.escape(version)}(?: \S+)?: {action}\b", stdout, re.M) is not None

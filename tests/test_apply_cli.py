@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import sqlite3
 import sys
@@ -9,7 +10,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from conftest import write_migrations
+from conftest import progress_line, write_migrations
 from driftcheck import cli as cli_module
 from driftcheck.cli import app
 
@@ -43,12 +44,13 @@ def test_declined_confirmation_changes_nothing(monkeypatch, tmp_path):
     before = db.read_bytes()
     r = CliRunner().invoke(app, ["apply", "--db", str(db), "--migrations", str(mig)], input="n\n")
     assert r.exit_code == 1, r.stdout
-    assert "Go ahead?" in r.stdout and "nothing changed" in r.stdout
+    assert "Apply 1 version and record 1 version in" in r.stdout and "nothing changed" in r.stderr
+    assert "apply   0002 posts" in r.stderr  # the prompt lists the versions by name
     assert db.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["app.db", "m"]  # no backup either
     r = CliRunner().invoke(app, ["apply", "--db", str(db), "--migrations", str(mig)], input="y\n")
     assert r.exit_code == 0, r.stdout + r.stderr
-    assert "0002: applied" in r.stdout
+    assert progress_line(r.stdout, "0002", "applied")
 
 
 def test_a_version_whose_result_is_not_its_expected_schema_is_rolled_back(cli, tmp_path):
@@ -62,7 +64,7 @@ def test_a_version_whose_result_is_not_its_expected_schema_is_rolled_back(cli, t
     delta.write_text(json.dumps(data))
     r = cli("apply", "--db", str(db), "--migrations", str(mig), "--yes", "--no-backup")
     assert r.exit_code == 1, r.stdout + r.stderr
-    assert "0001: recorded" in r.stdout  # the earlier step stays committed
+    assert progress_line(r.stdout, "0001", "recorded")  # the earlier step stays committed
     assert "not its expected schema" in r.stderr and "table posts" in r.stderr
     conn = sqlite3.connect(db)
     tables = {n for (n,) in conn.execute("SELECT name FROM sqlite_schema WHERE type='table'")}
@@ -88,14 +90,23 @@ def test_progress_only_on_a_terminal(monkeypatch, capsys):
             pass
 
     monkeypatch.delenv("NO_COLOR", raising=False)
-    assert cli_module._progress() is None  # pytest's stderr is not a terminal
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    ui = cli_module.UI()
+    assert cli_module._progress(ui) is None  # pytest's stderr is not a terminal
     tty = Tty()
     monkeypatch.setattr(sys, "stderr", tty)
-    show = cli_module._progress()
+    show = cli_module._progress(ui)
     assert show is not None
     show(10, 20)
     assert tty.text == ""  # short replays stay quiet
     show(25, 100)
     assert "replaying migrations 25/100" in tty.text
+    assert cli_module._progress(cli_module.UI(quiet=True)) is None
+    assert ui.colour(tty)
     monkeypatch.setenv("NO_COLOR", "1")
-    assert cli_module._progress() is None and not cli_module._colour(tty)
+    assert not ui.colour(tty)
+    assert cli_module.UI(color="always").colour(tty)
+    assert not cli_module.UI(color="never").colour(tty)
+    monkeypatch.delenv("NO_COLOR")
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    assert ui.colour(io.StringIO())

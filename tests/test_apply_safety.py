@@ -171,8 +171,8 @@ def assert_truthful(report: dict) -> None:
 
 
 def applied_lines(stdout: str) -> tuple[list[str], list[str]]:
-    applied = re.findall(r"^\s+(\S+): applied in \d+ ms$", stdout, re.M)
-    skipped = re.findall(r"^\s+(\S+): skipped\b", stdout, re.M)
+    applied = re.findall(r"^\s+(\S+)(?: \S+)?: applied in \d+ ms(?: \(.*\))?$", stdout, re.M)
+    skipped = re.findall(r"^\s+(\S+)(?: \S+)?: skipped\b", stdout, re.M)
     return applied, skipped
 
 

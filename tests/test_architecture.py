@@ -14,6 +14,7 @@ NEUTRAL = [
     "plan.py",
     "model.py",
     "changes.py",
+    "fixsql.py",
     *sorted(str(p.relative_to(SRC)) for p in (SRC / "report").glob("*.py")),
 ]
 

@@ -45,6 +45,7 @@ def test_json_report_contract(cli, tmp_path):
         "effective_name",
         "status",
         "changes",
+        "ignored",
         "plan",
         "summary",
         "error",

@@ -14,14 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORPORA
+from conftest import CORPORA, CORPORA_ABSENT
 from driftcheck.check import validate
 from driftcheck.config import Config, ReplayConfig
 from driftcheck.migrations import load_migrations
 from driftcheck.settings import Settings
 from driftcheck.sqlite.connect import register_functions
 
-pytestmark = pytest.mark.skipif(not CORPORA.is_dir(), reason="../shared/corpora is absent")
+pytestmark = pytest.mark.skipif(not CORPORA.is_dir(), reason=CORPORA_ABSENT)
 
 AUTHELIA = r"V(?P<version>\d+)\.(?P<name>[^.]+)\.(?P<direction>up|down)\.sql"
 

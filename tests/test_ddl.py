@@ -880,7 +880,7 @@ def test_error_message_points_at_problem() -> None:
 # Every statement real SQLite stores for the real-world corpora
 # --------------------------------------------------------------------------------------
 
-CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
+from conftest import CORPORA, CORPORA_ABSENT  # noqa: E402
 
 
 def _version_key(path: Path) -> tuple[int, ...]:
@@ -1229,7 +1229,7 @@ def _replay_and_check(files: list[Path]) -> tuple[int, list[str], list[str]]:
     return len(seen), problems, failed
 
 
-@pytest.mark.skipif(not CORPUS_SETS, reason=f"corpora not found at {CORPORA}")
+@pytest.mark.skipif(not CORPUS_SETS, reason=CORPORA_ABSENT)
 @pytest.mark.parametrize(
     "files", [pytest.param(files, id=label) for label, files in CORPUS_SETS] or [None]
 )

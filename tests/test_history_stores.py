@@ -28,6 +28,8 @@ from typing import Any
 
 import pytest
 
+from conftest import progress_line
+
 # --------------------------------------------------------------------------
 # Three migrations, written out in each tool's convention
 
@@ -479,7 +481,7 @@ def test_plan_then_apply_writes_rows_like_the_tool(tool: Tool, cli, tmp_path: Pa
     }
     r = s.apply()
     assert r.exit_code == 0, r.stdout + r.stderr
-    assert f"{tool.versions[2]}: applied" in r.stdout
+    assert progress_line(r.stdout, tool.versions[2], "applied")
 
     CHECK_ROWS[tool.kind](s)
 
@@ -508,7 +510,7 @@ def test_record_then_apply_writes_rows_like_the_tool(tool: Tool, cli, tmp_path: 
     assert report["status"] == "drift"  # the history tells a lie until recorded
     r = s.apply()
     assert r.exit_code == 0, r.stdout + r.stderr
-    assert f"{tool.versions[1]}: recorded" in r.stdout
+    assert progress_line(r.stdout, tool.versions[1], "recorded")
     CHECK_ROWS[tool.kind](s)
     if tool.kind == "driftcheck":
         assert s.rows(

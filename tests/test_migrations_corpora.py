@@ -10,13 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from conftest import CORPORA, CORPORA_ABSENT
 from driftcheck.migrations import MigrationSet, load_migrations
 from driftcheck.migrations.split import decode
 from driftcheck.versions import version_key
 
-CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
-
-pytestmark = pytest.mark.skipif(not CORPORA.is_dir(), reason=f"corpora not present at {CORPORA}")
+pytestmark = pytest.mark.skipif(not CORPORA.is_dir(), reason=CORPORA_ABSENT)
 
 AUTHELIA_PATTERN = r"V(?P<version>\d+)\.(?P<name>[^.]+)\.(?P<direction>up|down)\.sql"
 

@@ -16,14 +16,26 @@
   version is rolled back and apply stops.
 - A failure rolls the version back completely; earlier versions stay
   committed. Killing the process at any moment leaves whole versions only.
+- Except a version marked to run outside a transaction (goose's `NO
+  TRANSACTION`, dbmate's `transaction:false`, sqlx's `-- no-transaction`,
+  diesel's `run_in_transaction = false`): its statements run one by one in
+  autocommit mode, as its tool runs them, so `VACUUM` and `PRAGMA
+  journal_mode` work; it is recorded in a transaction of its own once its
+  result is verified. A failure or a kill in the middle of such a version
+  leaves the statements before it applied: nothing can roll them back (the
+  backup can), and the next plan shows the version as partial.
+- A database that does not exist yet is created (its directory must exist),
+  and every version is applied to it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import re
 import sqlite3
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -42,7 +54,12 @@ from driftcheck.plan import footprint, segments_of
 from driftcheck.replay import ObjectKey, object_key
 from driftcheck.report.model import PlanEntry
 from driftcheck.settings import Settings
-from driftcheck.sqlite.connect import check_database_file, database_error, register_functions
+from driftcheck.sqlite.connect import (
+    check_database_file,
+    database_error,
+    locked_error,
+    register_functions,
+)
 from driftcheck.sqlite.introspect import read_objects
 from driftcheck.versions import version_key
 
@@ -72,12 +89,19 @@ class Step:
     def action(self) -> str:
         return self.entry.action
 
+    @property
+    def label(self) -> str:
+        """`0003 add_users`: how progress lines and prompts name the version."""
+        return f"{self.migration.version} {self.migration.name}".rstrip()
+
 
 @dataclass
 class Prepared:
     validation: Validation
     steps: list[Step]
     store: Store
+    flags: list[PlanEntry] = field(default_factory=list)  # only when not refused (dry runs)
+    created: bool = False  # the database does not exist yet: execute creates it
 
 
 @dataclass
@@ -100,16 +124,21 @@ def control_words(sql: str) -> list[str]:
     return [w.upper() for w in _WORDS.findall(rest[:64])[:2]]
 
 
-def _skipped_statement(sql: str) -> str | None:
-    """Why a statement does not run inside the version's transaction, or None."""
+def _skipped_statement(sql: str, outside: bool = False) -> str | None:
+    """Why a statement does not run inside the version's transaction, or None.
+
+    `outside`: the version runs outside a transaction, so its own transaction
+    control and VACUUM run as written.
+    """
     words = control_words(sql)
     if not words:
         return None
-    if words[0] in ("BEGIN", "COMMIT", "END") or (
+    control = words[0] in ("BEGIN", "COMMIT", "END") or (
         words[0] == "ROLLBACK" and (len(words) == 1 or words[1] == "TRANSACTION")
-    ):
+    )
+    if control and not outside:
         return "transaction control (the version runs in driftcheck's transaction)"
-    if words[0] == "VACUUM":
+    if words[0] == "VACUUM" and not outside:
         return "VACUUM cannot run inside a transaction (run it yourself afterwards)"
     if words[0] == "PRAGMA" and len(words) > 1 and words[1] == "FOREIGN_KEYS":
         return (
@@ -132,18 +161,71 @@ def recover(database: str, timeout: float) -> None:
         finally:
             conn.close()
     except sqlite3.Error as exc:
-        raise database_error(database, exc, writing=True) from None
+        raise database_error(database, exc, writing=True, timeout=timeout) from None
 
 
-def prepare(s: Settings, to: str | None, *, writing: bool = True) -> Prepared:
+def next_steps(flags: list[PlanEntry]) -> str:
+    """What a person can do about each flag: the command or the config line."""
+    out: list[str] = []
+    for e in flags:
+        v = e.version or ""
+        if e.code in ("dirty", "failed", "partial"):
+            out.append(
+                f"{v}: fix the database by hand if needed, then `driftcheck resolve {v} --as "
+                "applied` (its changes are there) or `--as absent` (they are not)"
+            )
+        elif e.code == "recorded_but_absent":
+            out.append(
+                f"{v}: `driftcheck resolve {v} --as absent` to forget the record and apply it again"
+            )
+        elif e.code == "checksum_mismatch":
+            out.append(
+                f"{v}: restore the file as it was when it ran, or accept the new text with "
+                f"`driftcheck repair --version {v}`"
+            )
+        elif e.code == "unattributed":
+            out.append(
+                "changes no version explains: add the ignore line above to driftcheck.toml, "
+                "or undo them (`driftcheck plan --format sql` prints the SQL)"
+            )
+        elif e.code == "unknown_version":
+            out.append(f"{v}: restore its migration file, or `driftcheck resolve {v} --as absent`")
+        elif e.code == "out_of_order":
+            out.append(f"{v}: apply it by hand, then `driftcheck resolve {v} --as applied`")
+        else:  # conflict
+            out.append(
+                f"{v}: an object it changes was changed another way; bring it in line by "
+                "hand (`driftcheck plan` shows the evidence)"
+            )
+    return "\n".join(dict.fromkeys(out))
+
+
+def prepare(
+    s: Settings, to: str | None, *, writing: bool = True, refuse_flags: bool = True
+) -> Prepared:
     """The plan and the steps apply would carry out; refuses when the plan has a flag.
 
     `writing`: apply is going to write (not a dry run), so a hot journal left by a
     killed writer is rolled back first, as SQLite does for any writer.
+    `refuse_flags`: False for a dry run, which shows the flags as warnings.
+    A database that does not exist yet is planned as an empty one (`created`).
     """
-    if writing:
-        recover(s.require_database(), s.config.busy_timeout)
-    v = validate(s)
+    database = s.require_database()
+    created = not os.path.lexists(database)
+    if created:
+        parent = Path(database).parent
+        if not parent.is_dir():
+            raise DatabaseError(
+                f"database {database}: no such file, and its directory {parent} does not exist",
+                hint="apply creates the database file, not directories: create "
+                f"{parent} first, or check the path",
+                code="database_missing",
+            )
+        v = _validate_new(s)
+    else:
+        if writing:
+            recover(database, s.busy_timeout)
+        v = validate(s)
     if v.expected.migration_set is None:
         raise DriftcheckError(
             "apply needs the migrations, not only expected schemas",
@@ -157,13 +239,12 @@ def prepare(s: Settings, to: str | None, *, writing: bool = True) -> Prepared:
             code="usage",
         )
     flags = [e for e in v.report.plan if e.action == "flag"]
-    if flags:
+    if flags and refuse_flags:
         lines = "\n".join(f"  {e.version or '-'} {e.code}: {e.reason}" for e in flags)
         raise ApplyRefused(
             f"the plan has {len(flags)} flag{'s' if len(flags) != 1 else ''}: a person must "
             f"decide before apply\n{lines}",
-            hint="run `driftcheck plan` for the evidence; fix the database or the "
-            "migrations (or ignore hand-made objects in driftcheck.toml), then apply",
+            hint=next_steps(flags) + "\n(`driftcheck plan` shows the evidence)",
         )
     migrations = v.expected.migrations
     limit = None
@@ -189,7 +270,18 @@ def prepare(s: Settings, to: str | None, *, writing: bool = True) -> Prepared:
         if limit is not None and version_key(st.version) > limit:
             break
         steps.append(Step(entry, migrations[st.version], index))
-    return Prepared(v, steps, v.store)
+    return Prepared(v, steps, v.store, flags, created)
+
+
+def _validate_new(s: Settings) -> Validation:
+    """The check of a database that does not exist yet: an empty one, never created here."""
+    with tempfile.TemporaryDirectory(prefix="driftcheck-") as tmp:
+        empty = Path(tmp) / "new.db"
+        empty.touch()
+        v = validate(dataclasses.replace(s, database=str(empty)))
+    target = v.report.target.model_copy(update={"database": s.database_label})
+    v.report = v.report.model_copy(update={"target": target})
+    return v
 
 
 def describe(p: Prepared) -> str:
@@ -201,12 +293,17 @@ def describe(p: Prepared) -> str:
         out.append(f"-- create the history store ({p.store.kind})")
         out += [_inline(w) + ";" for w in p.store.create()]
         out.append("")
+    if p.created:
+        out.append("-- the database does not exist yet: apply creates it")
+        out.append("")
     for step in p.steps:
         m = step.migration
-        out.append(f"-- {m.version} {m.name}: {step.action}")
+        outside = step.action == "apply" and m.no_transaction
+        how = " (outside a transaction, as its migration asks)" if outside else ""
+        out.append(f"-- {step.label}: {step.action}{how}")
         if step.action == "apply":
             for stmt in m.statements:
-                why = _skipped_statement(stmt.sql)
+                why = _skipped_statement(stmt.sql, outside)
                 text = stmt.sql.rstrip().rstrip(";")
                 out.append(f"-- skipped, {why}: {text}" if why else text + ";")
         how = "applied" if step.action == "apply" else "recorded"
@@ -302,25 +399,58 @@ def execute(
     busy_timeout: float,
     on_done: Callable[[Done], None] | None = None,
     on_backup: Callable[[Path], None] | None = None,
+    on_start: Callable[[Step], None] | None = None,
+    outcome: Outcome | None = None,
 ) -> Outcome:
     """Carry the prepared steps out (the caller has asked for confirmation).
 
     `backup`: a path, "default" (a timestamped file beside the database, named
     once the run lock is held so that runs never pick the same name), or None.
+    A new database (`p.created`) has nothing to back up; if no version gets
+    committed to it, the file is removed again.
+    `outcome`: filled in as the run goes, so a caller still has it when the run
+    stops with an exception (the versions done, the backup's path).
     """
     database = s.require_database()
-    outcome = Outcome()
+    outcome = outcome if outcome is not None else Outcome()
     if not p.steps:
         return outcome  # nothing to do: not even opened for writing
-    check_database_file(database)
-    with run_lock(database, busy_timeout):
-        if backup is not None:
-            target = backup_path(database) if backup == "default" else backup
-            outcome.backup = take_backup(database, target)
-            if on_backup is not None:
-                on_backup(outcome.backup)
-        _execute_steps(p, s, database, busy_timeout, outcome, on_done)
+    if p.created:
+        _create(database)
+    try:
+        check_database_file(database)
+        with run_lock(database, busy_timeout):
+            if backup is not None and not p.created:
+                target = backup_path(database) if backup == "default" else backup
+                outcome.backup = take_backup(database, target)
+                if on_backup is not None:
+                    on_backup(outcome.backup)
+            _execute_steps(p, s, database, busy_timeout, outcome, on_done, on_start)
+    except BaseException:
+        if p.created and not outcome.done:
+            for suffix in ("", "-journal", "-wal", "-shm"):
+                _remove(Path(database + suffix))
+        raise
     return outcome
+
+
+def _create(database: str) -> None:
+    """Create an empty database file (never one that exists: another run may have made it)."""
+    try:
+        fd = os.open(database, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except FileExistsError:
+        raise ApplyRefused(
+            f"database {database}: appeared while apply was preparing to create it",
+            hint="run apply again: it will plan against the database as it is now",
+            code="database_appeared",
+        ) from None
+    except OSError as exc:
+        raise DatabaseError(
+            f"database {database}: cannot be created: {exc.strerror}",
+            hint="check that its directory is writable",
+            code="database_unwritable",
+        ) from None
+    os.close(fd)
 
 
 @contextlib.contextmanager
@@ -348,12 +478,7 @@ def run_lock(database: str, timeout: float) -> Iterator[None]:
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    raise DatabaseError(
-                        f"database {database} is locked by another process "
-                        "(another driftcheck apply is running)",
-                        hint="wait for it to finish, or raise --busy-timeout",
-                        code="database_locked",
-                    ) from None
+                    raise locked_error(database, timeout) from None
                 time.sleep(0.05)
         yield
     finally:
@@ -367,6 +492,7 @@ def _execute_steps(
     busy_timeout: float,
     outcome: Outcome,
     on_done: Callable[[Done], None] | None,
+    on_start: Callable[[Step], None] | None = None,
 ) -> None:
     try:
         conn = sqlite3.connect(database, isolation_level=None, timeout=busy_timeout)
@@ -378,9 +504,11 @@ def _execute_steps(
             code="database_unwritable",
         ) from None
     register_functions(conn, s.functions)
-    run = _Run(conn, p, s, database)
+    run = _Run(conn, p, s, database, busy_timeout)
     try:
         for step in p.steps:
+            if on_start is not None:
+                on_start(step)
             done = run.step(step)
             outcome.done.append(done)
             if on_done is not None:
@@ -389,25 +517,21 @@ def _execute_steps(
         conn.close()
 
 
-def _begin(conn: sqlite3.Connection, database: str) -> None:
+def _begin(conn: sqlite3.Connection, database: str, timeout: float) -> None:
     try:
         conn.execute("BEGIN IMMEDIATE")
     except sqlite3.Error as exc:
-        if "locked" in str(exc) or "busy" in str(exc):
-            raise DatabaseError(
-                f"database {database} is locked by another process",
-                hint="another writer (perhaps another driftcheck apply) holds the lock; "
-                "retry when it is done, or raise --busy-timeout",
-                code="database_locked",
-            ) from None
-        raise database_error(database, exc, writing=True) from None
+        raise database_error(database, exc, writing=True, timeout=timeout) from None
 
 
 class _Run:
     """One apply run over one connection: each step is a version in its own transaction."""
 
-    def __init__(self, conn: sqlite3.Connection, p: Prepared, s: Settings, database: str):
+    def __init__(
+        self, conn: sqlite3.Connection, p: Prepared, s: Settings, database: str, timeout: float
+    ):
         self.conn = conn
+        self.timeout = timeout
         self.store = p.store
         self.settings = s
         self.database = database
@@ -438,7 +562,9 @@ class _Run:
 
     def step(self, step: Step) -> Done:
         conn, m = self.conn, step.migration
-        _begin(conn, self.database)
+        if step.action == "apply" and m.no_transaction:
+            return self.step_outside(step)
+        _begin(conn, self.database, self.timeout)
         try:
             history: History = self.store.read(conn)
             if history.exists and history.is_recorded(m.version):
@@ -473,7 +599,61 @@ class _Run:
             _rollback(conn)
             raise
 
-    def verify(self, before: dict[ObjectKey, Form], step: Step) -> None:
+    def _history(self, m: Migration) -> History | None:
+        """The history read inside the open transaction; None when `m` is recorded already."""
+        history: History = self.store.read(self.conn)
+        if history.exists and history.is_recorded(m.version):
+            return None
+        if not history.exists:
+            for sql, params in self.store.create():
+                self.conn.execute(sql, params)
+        return history
+
+    def step_outside(self, step: Step) -> Done:
+        """A version that must run outside a transaction, as its migration tool runs it."""
+        conn, m = self.conn, step.migration
+        _begin(conn, self.database, self.timeout)
+        try:
+            if self._history(m) is None:
+                conn.execute("ROLLBACK")
+                return Done(m.version, "skipped", note="recorded meanwhile by another run")
+            conn.execute("COMMIT")
+        except BaseException:
+            _rollback(conn)
+            raise
+        before = self.forms()
+        violations = set(conn.execute("PRAGMA foreign_key_check").fetchall())
+        started = time.monotonic()
+        try:
+            for stmt in m.statements:
+                if _skipped_statement(stmt.sql, outside=True):
+                    continue
+                _execute(conn, m, stmt, outside=True)
+            if conn.in_transaction:  # the migration opened a transaction and left it open
+                conn.execute("COMMIT")
+            self._known = None
+            self.verify(before, step, outside=True)
+            _foreign_keys(conn, m, violations, outside=True)
+        except BaseException:
+            self._known = None
+            _rollback(conn)  # at most the statement's own transaction
+            raise
+        ms = int((time.monotonic() - started) * 1000)
+        _begin(conn, self.database, self.timeout)
+        try:
+            history = self.store.read(conn)
+            for sql, params in self.store.record(m, "applied", ms, history):
+                conn.execute(sql, params)
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            _rollback(conn)
+            raise database_error(self.database, exc, writing=True) from None
+        except BaseException:
+            _rollback(conn)
+            raise
+        return Done(m.version, "applied", ms, note="outside a transaction")
+
+    def verify(self, before: dict[ObjectKey, Form], step: Step, outside: bool = False) -> None:
         """The version must leave exactly its expected footprint, and touch nothing else."""
         after = self.forms()
         target = self.states[step.index]
@@ -491,9 +671,15 @@ class _Run:
             if not before.get(key, absent).same(after.get(key, absent))
         ]
         if wrong:
+            done = (
+                "it ran outside a transaction, so it could not be rolled back: restore the "
+                "backup, or bring the database in line by hand"
+                if outside
+                else "rolled back"
+            )
             raise ApplyRefused(
                 f"version {version}: the schema after it is not its expected "
-                "schema; rolled back\n" + "\n".join(f"  {w}" for w in wrong[:20]),
+                f"schema; {done}\n" + "\n".join(f"  {w}" for w in wrong[:20]),
                 hint="the migration behaves differently on this database than in replay "
                 "(data-dependent SQL, or expected schemas that do not match the migration "
                 "files); run `driftcheck plan` and decide by hand",
@@ -507,7 +693,16 @@ def _rollback(conn: sqlite3.Connection) -> None:
             conn.execute("ROLLBACK")
 
 
-def _execute(conn: sqlite3.Connection, m: Migration, stmt: Statement) -> None:
+_OUTSIDE = (
+    "this version runs outside a transaction (its migration asks for that), so the "
+    "statements before this one stay applied: undo or finish them by hand (or restore the "
+    "backup), then run `driftcheck plan`"
+)
+
+
+def _execute(
+    conn: sqlite3.Connection, m: Migration, stmt: Statement, outside: bool = False
+) -> None:
     try:
         conn.execute(stmt.sql).fetchall()
     except sqlite3.Error as exc:
@@ -515,6 +710,8 @@ def _execute(conn: sqlite3.Connection, m: Migration, stmt: Statement) -> None:
             "the version was rolled back completely; earlier versions stay applied. Fix the "
             "cause and run apply again"
         )
+        if outside:
+            hint = _OUTSIDE
         if "constraint failed" in str(exc):
             hint = "existing rows violate it; " + hint
         raise ApplyError(
@@ -523,13 +720,17 @@ def _execute(conn: sqlite3.Connection, m: Migration, stmt: Statement) -> None:
         ) from None
 
 
-def _foreign_keys(conn: sqlite3.Connection, m: Migration, before: set[Any]) -> None:
+def _foreign_keys(
+    conn: sqlite3.Connection, m: Migration, before: set[Any], outside: bool = False
+) -> None:
     """Only violations this version introduces count: older ones are not its doing."""
     rows = [r for r in conn.execute("PRAGMA foreign_key_check") if tuple(r) not in before][:5]
     if rows:
         detail = "; ".join(f"{table} row {rowid} -> {parent}" for table, rowid, parent, _ in rows)
         raise ApplyError(
             f"version {m.version} ({m.label}): foreign key check failed: {detail}",
-            hint="the version was rolled back; fix the orphaned rows, then apply again",
+            hint=_OUTSIDE
+            if outside
+            else "the version was rolled back; fix the orphaned rows, then apply again",
             code="foreign_key_check",
         )

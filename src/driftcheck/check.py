@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from driftcheck.changes import Change
 from driftcheck.dburl import database_path
-from driftcheck.diff import diff_schemas
+from driftcheck.diff import diff_schemas, operand_wording
 from driftcheck.effective import Effective, find_effective
 from driftcheck.expected import (
     Expected,
@@ -21,6 +21,7 @@ from driftcheck.history import History, Store
 from driftcheck.ignore import (
     apply_ignore,
     ignore_objects,
+    ignored_by_rules,
     internal_tables,
     without_history,
 )
@@ -31,7 +32,14 @@ from driftcheck.report.model import (
     Target,
     summarize,
 )
-from driftcheck.reporting import history_info, now, status_of, tool
+from driftcheck.reporting import (
+    history_info,
+    ignored_info,
+    migrations_info,
+    now,
+    status_of,
+    tool,
+)
 from driftcheck.settings import Settings
 from driftcheck.sqlite.connect import read_readonly
 from driftcheck.sqlite.introspect import read_objects
@@ -40,7 +48,7 @@ from driftcheck.versions import version_key
 
 def read_database(path: str, s: Settings) -> Schema:
     return read_readonly(
-        path, s.functions, lambda conn: Schema.of(read_objects(conn)), s.config.busy_timeout
+        path, s.functions, lambda conn: Schema.of(read_objects(conn)), s.busy_timeout
     )
 
 
@@ -70,7 +78,7 @@ def read_target(
             history.internal = (*history.internal, *found.others)
         return Schema.of(read_objects(conn)), found.store, history
 
-    return read_readonly(database, s.functions, read, s.config.busy_timeout)
+    return read_readonly(database, s.functions, read, s.busy_timeout)
 
 
 def validate(s: Settings, expected: Expected | None = None) -> Validation:
@@ -80,6 +88,7 @@ def validate(s: Settings, expected: Expected | None = None) -> Validation:
         expected = expected_schemas(s)
     actual, store, history = read_target(database, s, expected)
     internal = internal_tables(s, expected, history)
+    ignored = ignored_info(ignored_by_rules(actual, s.config.ignore, internal))
     expected, actual = apply_ignore(expected, actual, s.config.ignore, internal)
     recorded = history.recorded_version if history is not None and history.exists else None
     effective = find_effective(
@@ -98,12 +107,13 @@ def validate(s: Settings, expected: Expected | None = None) -> Validation:
         tool=tool(),
         generated_at=now(),
         target=Target(database=s.database_label),
-        migrations=expected.info(),
+        migrations=migrations_info(expected),
         history=history_info(history, store, expected) if history is not None else None,
         effective_version=effective.version,
         effective_name=expected.states[effective.index].name or None,
         status=status,  # type: ignore[arg-type]
         changes=changes,
+        ignored=ignored,
         plan=plan.entries,
         summary=summarize(
             changes,
@@ -134,4 +144,4 @@ def diff(a: str, b: str, s: Settings) -> list[Change]:
     if patterns:
         left = Schema.of(ignore_objects(left.objects(), patterns))
         right = Schema.of(ignore_objects(right.objects(), patterns))
-    return diff_schemas(left, right)
+    return diff_schemas(left, right, wording=operand_wording(a, b))

@@ -2,29 +2,44 @@
 
 Exit codes, like diff(1): 0 = clean (or only pending versions), 1 = drift
 (or pending with --fail-on-pending, or stale snapshots with --check),
-2 = could not check (bad input, unreadable database, replay failure).
+2 = could not check (bad input, unreadable database, replay failure),
+130 = interrupted.
+
+Every command is a thin client of the library: it builds `Settings` from the
+options and the config, calls one function, renders what comes back. Output
+goes through `UI`, which never lets a closed pipe change what a command does.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
-from collections.abc import Callable
-from enum import StrEnum
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, Literal, NoReturn, TextIO
 
 import typer
+from typer.core import TyperCommand
 
 from driftcheck import __version__
 from driftcheck.errors import DriftcheckError
+from driftcheck.kinds import HISTORY_STORES, MIGRATION_FORMATS
+
+if TYPE_CHECKING:
+    from driftcheck.apply import Prepared, Step
+    from driftcheck.report.text import Style
+    from driftcheck.settings import Settings
 
 app = typer.Typer(
     name="driftcheck",
     help="Schema drift detection for SQLite: what schema a database should have, what it has, "
     "and what differs.",
-    add_completion=False,
+    add_completion=True,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
@@ -32,36 +47,145 @@ app = typer.Typer(
 )
 
 
-class MigrationsFormat(StrEnum):
-    auto = "auto"
-    plain = "plain"
-    flyway = "flyway"
-    golang_migrate = "golang-migrate"
-    dbmate = "dbmate"
-    goose = "goose"
-    sqlx = "sqlx"
-    diesel = "diesel"
-    dirs = "dirs"
-    pattern = "pattern"
+class _Command(TyperCommand):
+    """Help as people read it: `diff [OPTIONS] A B`, arguments without type tags."""
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if param.param_type_name == "argument":
+                pieces.append(param.metavar or (param.name or "").upper())
+        return pieces
+
+    def format_options(self, ctx: Any, formatter: Any) -> None:
+        args, opts = [], []
+        for param in self.get_params(ctx):
+            record = param.get_help_record(ctx)
+            if record is None:
+                continue
+            if param.param_type_name == "argument":
+                args.append((param.metavar or (param.name or "").upper(), record[1]))
+            else:
+                opts.append(record)
+        for title, rows in (("Arguments", args), ("Options", opts)):
+            if rows:
+                with formatter.section(title):
+                    formatter.write_dl(rows)
 
 
-class HistoryKind(StrEnum):
-    auto = "auto"
-    driftcheck = "driftcheck"
-    table = "table"
-    user_version = "user_version"
-    flyway = "flyway"
-    golang_migrate = "golang-migrate"
-    dbmate = "dbmate"
-    sqlx = "sqlx"
-    diesel = "diesel"
-    goose = "goose"
-    none = "none"
+# The choices come from the registries they select from, never from a copy.
+FORMAT_CHOICES = ("auto", *MIGRATION_FORMATS)
+HISTORY_CHOICES = ("auto", *HISTORY_STORES, "none")
+COLOR_CHOICES = ("auto", "always", "never")
 
 
-class OutputFormat(StrEnum):
-    text = "text"
-    json = "json"
+def _choice(values: Sequence[str]) -> dict[str, Any]:
+    """Option settings for a string that must be one of `values` (with shell completion)."""
+
+    def parse(value: str) -> str:
+        if value not in values:
+            raise typer.BadParameter(f"{value!r} is not one of: {', '.join(values)}")
+        return value
+
+    def complete(incomplete: str) -> list[str]:
+        return [v for v in values if v.startswith(incomplete)]
+
+    return {
+        "parser": parse,
+        "metavar": "[" + "|".join(values) + "]",
+        "autocompletion": complete,
+    }
+
+
+# --------------------------------------------------------------------------
+# Output: pipe-safe, colour- and width-aware
+
+
+class UI:
+    """Where a command's output goes.
+
+    A closed pipe (`driftcheck apply ... | head -1`) must not change what a
+    command does: the first write that fails sends the rest of that stream to
+    /dev/null, and the command carries on.
+    """
+
+    def __init__(self, quiet: bool = False, color: str = "auto", json: bool = False) -> None:
+        self.quiet = quiet
+        self.color = color
+        self.json = json  # stdout carries one JSON document: messages for people go to stderr
+
+    def _write(self, stream: TextIO, text: str) -> None:
+        try:
+            stream.write(text)
+            stream.flush()
+        except BrokenPipeError:
+            self._silence(stream)
+        except ValueError:  # the stream was closed under us
+            pass
+
+    @staticmethod
+    def _silence(stream: TextIO) -> None:
+        try:
+            fd = stream.fileno()
+        except (OSError, ValueError):
+            return
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, fd)  # later writes (and the flush at exit) go nowhere
+        finally:
+            os.close(devnull)
+
+    def out(self, text: str = "", nl: bool = True) -> None:
+        """Command output (the report, the SQL): printed unless --quiet."""
+        if not self.quiet:
+            self._write(sys.stderr if self.json else sys.stdout, text + ("\n" if nl else ""))
+
+    def data(self, text: str, nl: bool = True) -> None:
+        """Machine output (JSON): printed even with --quiet."""
+        self._write(sys.stdout, text + ("\n" if nl else ""))
+
+    def err(self, text: str) -> None:
+        """Messages about the run (errors, refusals, progress): always on stderr."""
+        self._write(sys.stderr, text + "\n")
+
+    def info(self, text: str) -> None:
+        """Progress and notes on stderr, left out with --quiet."""
+        if not self.quiet:
+            self.err(text)
+
+    def colour(self, stream: TextIO) -> bool:
+        if self.color == "always" or (
+            self.color == "auto" and os.environ.get("FORCE_COLOR", "") not in ("", "0")
+        ):
+            return True
+        if self.color == "never" or "NO_COLOR" in os.environ:
+            return False
+        return bool(getattr(stream, "isatty", lambda: False)())
+
+    def terminal(self, stream: TextIO) -> bool:
+        return bool(getattr(stream, "isatty", lambda: False)())
+
+    def width(self) -> int | None:
+        """Wrap text output to the terminal's width (or $COLUMNS); never when piped."""
+        columns = os.environ.get("COLUMNS", "")
+        if columns.isdigit() and int(columns) > 20:
+            return int(columns)
+        if self.terminal(sys.stdout):
+            return shutil.get_terminal_size((100, 24)).columns
+        return None
+
+    def style(self) -> Style:
+        from driftcheck.report.text import Style
+
+        return Style(self.colour(sys.stdout), width=self.width())
+
+
+def _stdin_is_terminal() -> bool:
+    return sys.stdin.isatty()
+
+
+# --------------------------------------------------------------------------
+# Options
 
 
 MigrationsOpt = Annotated[
@@ -69,16 +193,18 @@ MigrationsOpt = Annotated[
     typer.Option(
         "--migrations",
         "-m",
+        metavar="DIR|python:MOD:ATTR",
         help="Migrations directory, or python:package.module:attribute.",
         show_default=False,
     ),
 ]
 FormatOpt = Annotated[
-    MigrationsFormat | None,
+    str | None,
     typer.Option(
         "--migrations-format",
         help="Force a migration file convention (default: auto-detect).",
         show_default=False,
+        **_choice(FORMAT_CHOICES),
     ),
 ]
 PatternOpt = Annotated[
@@ -94,7 +220,20 @@ PatternOpt = Annotated[
 DbOpt = Annotated[
     str | None,
     typer.Option(
-        "--db", help="The SQLite database to check (opened read-only).", show_default=False
+        "--db",
+        metavar="PATH",
+        help="The SQLite database (path or sqlite: URL; opened read-only; default: "
+        "`database` in the config).",
+        show_default=False,
+    ),
+]
+WriteDbOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        metavar="PATH",
+        help="The SQLite database to change (default: `database` in the config).",
+        show_default=False,
     ),
 ]
 ExpectedOpt = Annotated[
@@ -107,23 +246,111 @@ ExpectedOpt = Annotated[
     ),
 ]
 HistoryOpt = Annotated[
-    HistoryKind | None,
+    str | None,
     typer.Option(
         "--history",
         help="Where the migration history is kept (default: auto-detect).",
         show_default=False,
+        **_choice(HISTORY_CHOICES),
     ),
 ]
-OutOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
+
+
+TextJson = Annotated[
+    str, typer.Option("--format", "-f", help="Output format.", **_choice(("text", "json")))
+]
+TextJsonSql = Annotated[
+    str,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Output format (sql: the SQL that undoes changes no version explains).",
+        **_choice(("text", "json", "sql")),
+    ),
+]
+
+
 ConfigOpt = Annotated[
     str | None,
     typer.Option(
         "--config",
         metavar="PATH",
-        help="Config file (default: driftcheck.toml or [tool.driftcheck] in pyproject.toml here).",
+        help="Config file (default: driftcheck.toml, or [tool.driftcheck] in pyproject.toml, "
+        "here or in a parent directory).",
         show_default=False,
     ),
 ]
+QuietOpt = Annotated[
+    bool,
+    typer.Option("--quiet", "-q", help="Print nothing but errors; the exit code tells."),
+]
+ColorOpt = Annotated[
+    str,
+    typer.Option(
+        "--color",
+        help="Colour the text output (auto: on a terminal, unless NO_COLOR is set; "
+        "FORCE_COLOR forces it).",
+        **_choice(COLOR_CHOICES),
+    ),
+]
+BusyOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--busy-timeout",
+        metavar="SECONDS",
+        help="How long to wait for another process's lock (default: busy_timeout in the "
+        "config, or 5).",
+        min=0,
+        show_default=False,
+    ),
+]
+YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
+BackupOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--backup",
+        metavar="PATH",
+        help="Where to back the database up first (default: a timestamped file beside it).",
+        show_default=False,
+    ),
+]
+NoBackupOpt = Annotated[
+    bool, typer.Option("--no-backup", help="Do not back the database up first.")
+]
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where the expected schemas come from: the options every checking command shares."""
+
+    migrations: str | None = None
+    migrations_format: str | None = None
+    migrations_pattern: str | None = None
+    expected: str | None = None
+    history: str | None = None
+    config: str | None = None
+
+    def settings(
+        self, ui: UI, database: str | None = None, busy_timeout: float | None = None
+    ) -> Settings:
+        from driftcheck.config import load_config
+        from driftcheck.settings import Settings
+
+        cfg = load_config(self.config)
+        if self.history is not None:
+            cfg = cfg.model_copy(
+                update={"history": cfg.history.model_copy(update={"kind": self.history})}
+            )
+        return Settings.from_config(
+            cfg,
+            migrations=self.migrations,
+            migrations_format=self.migrations_format,
+            migrations_pattern=self.migrations_pattern,
+            database=database,
+            expected_dir=self.expected,
+            progress=_progress(ui),
+            busy_timeout=busy_timeout,
+        )
 
 
 def _version(value: bool) -> None:
@@ -137,7 +364,7 @@ def _main(
     version: Annotated[
         bool,
         typer.Option(
-            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+            "--version", "-V", callback=_version, is_eager=True, help="Show the version and exit."
         ),
     ] = False,
 ) -> None:
@@ -145,82 +372,84 @@ def _main(
 
 
 # --------------------------------------------------------------------------
-# Helpers
+# Running a command body
 
 
-def _colour(stream: Any) -> bool:
-    return bool(getattr(stream, "isatty", lambda: False)()) and "NO_COLOR" not in os.environ
-
-
-def _stdin_is_terminal() -> bool:
-    return sys.stdin.isatty()
-
-
-def _style() -> Any:
-    from driftcheck.report.text import Style
-
-    return Style(_colour(sys.stdout))
-
-
-def _progress() -> Callable[[int, int], None] | None:
-    if not _colour(sys.stderr):
+def _progress(ui: UI) -> Callable[[int, int], None] | None:
+    if ui.quiet or not ui.terminal(sys.stderr):
         return None
 
     def show(done: int, total: int) -> None:
         if total < 50:
             return
-        sys.stderr.write(f"\rreplaying migrations {done}/{total}")
+        ui._write(sys.stderr, f"\rreplaying migrations {done}/{total}")
         if done == total:
-            sys.stderr.write("\r" + " " * 40 + "\r")
-        sys.stderr.flush()
+            ui._write(sys.stderr, "\r" + " " * 40 + "\r")
 
     return show
 
 
-def _settings(config: str | None, **kwargs: Any) -> Any:
-    from driftcheck.config import load_config
-    from driftcheck.settings import Settings
-
-    fmt = kwargs.get("migrations_format")
-    if isinstance(fmt, MigrationsFormat):
-        kwargs["migrations_format"] = fmt.value
-    history = kwargs.pop("history", None)
-    cfg = load_config(config)
-    if history is not None:
-        kwind = {"history": cfg.history.model_copy(update={"kind": history.value})}
-        cfg = cfg.model_copy(update=kwind)
-    return Settings.from_config(cfg, progress=_progress(), **kwargs)
+ErrorJson = Callable[[DriftcheckError], str]
 
 
 def _fail(
-    exc: DriftcheckError, fmt: OutputFormat, database: str | None, title: str = "validate"
+    ui: UI,
+    exc: DriftcheckError,
+    fmt: str,
+    database: str | None,
+    title: str,
+    error_json: ErrorJson | None = None,
 ) -> NoReturn:
-    if fmt is OutputFormat.json:
+    if fmt == "json":
         from driftcheck.reporting import error_report
 
-        typer.echo(error_report(exc, database).model_dump_json(indent=2))
+        if error_json is not None:
+            ui.data(error_json(exc))
+        else:
+            ui.data(error_report(exc, database).model_dump_json(indent=2))
     err = f"driftcheck {title}: error: {exc.message}"
     if exc.hint:
-        err += f"\n  hint: {exc.hint}"
-    typer.echo(err, err=True)
+        err += "\n" + _hint(exc.hint)
+    ui.err(err)
     raise typer.Exit(2)
 
 
-def _guard(fmt: OutputFormat, database: str | None, title: str, body: Callable[[], int]) -> None:
+def _hint(text: str) -> str:
+    lines = text.splitlines() or [""]
+    return "  hint: " + lines[0] + "".join(f"\n        {line}" for line in lines[1:])
+
+
+def _interrupted(ui: UI, title: str) -> NoReturn:
+    ui.err(f"driftcheck {title}: interrupted; nothing was changed")
+    raise typer.Exit(130)
+
+
+def _guard(
+    ui: UI,
+    fmt: str,
+    database: str | None,
+    title: str,
+    body: Callable[[], int],
+    error_json: ErrorJson | None = None,
+) -> NoReturn:
     """Run a command body: DriftcheckError -> exit 2 with one message, never a traceback."""
+    from driftcheck.sqlite.connect import interrupt_requested
+
     try:
         code = body()
-    except DriftcheckError as exc:
-        _fail(exc, fmt, database, title)
     except KeyboardInterrupt:
-        typer.echo("driftcheck: interrupted", err=True)
-        raise typer.Exit(130) from None
+        _interrupted(ui, title)
+    except DriftcheckError as exc:
+        if interrupt_requested():  # SQLite stopped a statement because of Ctrl-C
+            _interrupted(ui, title)
+        _fail(ui, exc, fmt, database, title, error_json)
     except typer.Exit:
         raise
     except Exception as exc:  # a bug: say so plainly, keep the traceback for those who ask
         if os.environ.get("DRIFTCHECK_DEBUG"):
             raise
         _fail(
+            ui,
             DriftcheckError(
                 f"internal error: {type(exc).__name__}: {exc}",
                 hint="this is a bug in driftcheck; rerun with DRIFTCHECK_DEBUG=1 "
@@ -230,6 +459,7 @@ def _guard(fmt: OutputFormat, database: str | None, title: str, body: Callable[[
             fmt,
             database,
             title,
+            error_json,
         )
     raise typer.Exit(code)
 
@@ -241,53 +471,50 @@ def _exit_code(status: str, fail_on_pending: bool) -> int:
 
 
 # --------------------------------------------------------------------------
-# Commands
+# validate, plan, status: one check, three renderings
 
 
 def _checked(
-    title: str,
-    *,
+    title: Literal["validate", "plan", "status"],
+    source: Source,
     db: str | None,
-    migrations: str | None,
-    migrations_format: MigrationsFormat | None,
-    migrations_pattern: str | None,
-    expected: str | None,
-    history: HistoryKind | None,
-    fmt: OutputFormat,
-    config: str | None,
+    fmt: str,
+    ui: UI,
+    *,
     fail_on_pending: bool = False,
-    show_plan: bool = False,
-) -> None:
-    """validate, plan and status: the same check, rendered three ways."""
-
+) -> NoReturn:
     def body() -> int:
         from driftcheck.check import validate as run
         from driftcheck.report.text import render_report, render_status
 
-        s = _settings(
-            config,
-            migrations=migrations,
-            migrations_format=migrations_format,
-            migrations_pattern=migrations_pattern,
-            database=db,
-            expected_dir=expected,
-            history=history,
-        )
+        s = source.settings(ui, database=db)
         result = run(s)
-        if fmt is OutputFormat.json:
-            typer.echo(result.report.model_dump_json(indent=2))
+        report = result.report
+        if fmt == "json":
+            ui.data(report.model_dump_json(indent=2))
+        elif fmt == "sql":
+            from driftcheck.fixsql import fix_sql
+
+            ui.data(fix_sql(result, s.config.ignore), nl=False)
+        elif title == "status":
+            ui.out(render_status(report, ui.style()), nl=False)
         else:
-            if title == "status":
-                text = render_status(result.report, _style())
-            else:
-                text = render_report(result.report, _style(), title=title, show_plan=show_plan)
-            typer.echo(text, nl=False)
-        return _exit_code(result.report.status, fail_on_pending)
+            ui.out(
+                render_report(report, ui.style(), title=title, show_plan=title == "plan"),
+                nl=False,
+            )
+        return _exit_code(report.status, fail_on_pending)
 
-    _guard(fmt, db, title, body)
+    _guard(ui, fmt, db, title, body)
 
 
-@app.command()
+FailOnPendingOpt = Annotated[
+    bool,
+    typer.Option("--fail-on-pending", help="Exit 1 when versions are pending, not only on drift."),
+]
+
+
+@app.command(cls=_Command, short_help="Check a database against its migrations.")
 def validate(
     db: DbOpt = None,
     migrations: MigrationsOpt = None,
@@ -295,31 +522,18 @@ def validate(
     migrations_pattern: PatternOpt = None,
     expected: ExpectedOpt = None,
     history: HistoryOpt = None,
-    fmt: OutOpt = OutputFormat.text,
-    fail_on_pending: Annotated[
-        bool,
-        typer.Option(
-            "--fail-on-pending", help="Exit 1 when versions are pending, not only on drift."
-        ),
-    ] = False,
+    fmt: TextJson = "text",
+    fail_on_pending: FailOnPendingOpt = False,
     config: ConfigOpt = None,
+    quiet: QuietOpt = False,
+    color: ColorOpt = "auto",
 ) -> None:
     """Check a database against its migrations: effective version, drift, pending versions."""
-    _checked(
-        "validate",
-        db=db,
-        migrations=migrations,
-        migrations_format=migrations_format,
-        migrations_pattern=migrations_pattern,
-        expected=expected,
-        history=history,
-        fmt=fmt,
-        config=config,
-        fail_on_pending=fail_on_pending,
-    )
+    source = Source(migrations, migrations_format, migrations_pattern, expected, history, config)
+    _checked("validate", source, db, fmt, UI(quiet, color), fail_on_pending=fail_on_pending)
 
 
-@app.command()
+@app.command(cls=_Command, short_help="One action per version: ok, record, apply or flag.")
 def plan(
     db: DbOpt = None,
     migrations: MigrationsOpt = None,
@@ -327,25 +541,21 @@ def plan(
     migrations_pattern: PatternOpt = None,
     expected: ExpectedOpt = None,
     history: HistoryOpt = None,
-    fmt: OutOpt = OutputFormat.text,
+    fmt: TextJsonSql = "text",
     config: ConfigOpt = None,
+    quiet: QuietOpt = False,
+    color: ColorOpt = "auto",
 ) -> None:
-    """One action per version: ok, record (present, unrecorded), apply (pending) or flag."""
-    _checked(
-        "plan",
-        db=db,
-        migrations=migrations,
-        migrations_format=migrations_format,
-        migrations_pattern=migrations_pattern,
-        expected=expected,
-        history=history,
-        fmt=fmt,
-        config=config,
-        show_plan=True,
-    )
+    """One action per version: ok, record (present, unrecorded), apply (pending) or flag.
+
+    `--format sql` prints, without running anything, the SQL that would bring the
+    changes no version explains in line with the effective version's schema.
+    """
+    source = Source(migrations, migrations_format, migrations_pattern, expected, history, config)
+    _checked("plan", source, db, fmt, UI(quiet, color))
 
 
-@app.command()
+@app.command(cls=_Command, short_help="Where is this database? One screen.")
 def status(
     db: DbOpt = None,
     migrations: MigrationsOpt = None,
@@ -353,26 +563,77 @@ def status(
     migrations_pattern: PatternOpt = None,
     expected: ExpectedOpt = None,
     history: HistoryOpt = None,
-    fmt: OutOpt = OutputFormat.text,
+    fmt: TextJson = "text",
+    fail_on_pending: FailOnPendingOpt = False,
     config: ConfigOpt = None,
+    quiet: QuietOpt = False,
+    color: ColorOpt = "auto",
 ) -> None:
     """Where is this database? Recorded, effective and latest version, pending count."""
-    _checked(
-        "status",
-        db=db,
-        migrations=migrations,
-        migrations_format=migrations_format,
-        migrations_pattern=migrations_pattern,
-        expected=expected,
-        history=history,
-        fmt=fmt,
-        config=config,
-    )
+    source = Source(migrations, migrations_format, migrations_pattern, expected, history, config)
+    _checked("status", source, db, fmt, UI(quiet, color), fail_on_pending=fail_on_pending)
 
 
-@app.command()
+# --------------------------------------------------------------------------
+# apply
+
+
+class _Heartbeat:
+    """While a version runs: a line every few seconds, so a long one is not silent."""
+
+    def __init__(self, ui: UI) -> None:
+        self.ui = ui
+        self.every = float(os.environ.get("DRIFTCHECK_PROGRESS_INTERVAL", "5") or 5)
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.current: Step | None = None
+
+    def start(self, step: Step) -> None:
+        self.stop()
+        self.current = step
+        self._stop = threading.Event()
+        started = time.monotonic()
+        stop = self._stop
+
+        def beat() -> None:
+            while not stop.wait(self.every):
+                secs = int(time.monotonic() - started)
+                self.ui.info(f"  {step.label}: still running ({secs} s)")
+
+        if not self.ui.quiet:
+            self._thread = threading.Thread(target=beat, daemon=True)
+            self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+
+
+def _confirm(ui: UI, question: str) -> bool:
+    """Ask on the terminal; Ctrl-C or Ctrl-D is a no."""
+    try:
+        return bool(typer.confirm(question, default=False))
+    except (typer.Abort, EOFError, KeyboardInterrupt):
+        ui.err("")
+        return False
+
+
+def _steps_summary(prepared: Prepared) -> str:
+    applying = sum(1 for st in prepared.steps if st.action == "apply")
+    recording = len(prepared.steps) - applying
+    parts = []
+    if applying:
+        parts.append(f"apply {applying} version{'s' if applying != 1 else ''}")
+    if recording:
+        parts.append(f"record {recording} version{'s' if recording != 1 else ''}")
+    return " and ".join(parts)
+
+
+@app.command(cls=_Command, short_help="Carry the plan out: record and apply versions.")
 def apply(
-    db: DbOpt = None,
+    db: WriteDbOpt = None,
     migrations: MigrationsOpt = None,
     migrations_format: FormatOpt = None,
     migrations_pattern: PatternOpt = None,
@@ -383,132 +644,546 @@ def apply(
             "--to", metavar="VERSION", help="Stop after this version.", show_default=False
         ),
     ] = None,
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    yes: YesOpt = False,
     dry_run: Annotated[
         bool,
-        typer.Option("--dry-run", help="Print the SQL and history rows; change nothing."),
-    ] = False,
-    backup: Annotated[
-        str | None,
         typer.Option(
-            "--backup",
-            metavar="PATH",
-            help="Where to back the database up first (default: a timestamped file beside it).",
-            show_default=False,
+            "--dry-run",
+            help="Print the SQL and history rows (and the plan's flags as warnings); change "
+            "nothing.",
         ),
-    ] = None,
-    no_backup: Annotated[
-        bool, typer.Option("--no-backup", help="Do not back the database up first.")
     ] = False,
-    busy_timeout: Annotated[
-        float | None,
-        typer.Option(
-            "--busy-timeout",
-            metavar="SECONDS",
-            help="How long to wait for another writer's lock (default: busy_timeout in the "
-            "config, or 5).",
-            min=0,
-            show_default=False,
-        ),
-    ] = None,
+    backup: BackupOpt = None,
+    no_backup: NoBackupOpt = False,
+    busy_timeout: BusyOpt = None,
+    fmt: TextJson = "text",
     config: ConfigOpt = None,
+    quiet: QuietOpt = False,
+    color: ColorOpt = "auto",
 ) -> None:
-    """Carry the plan out: record versions that are present, apply pending ones."""
+    """Carry the plan out: record versions that are present, apply pending ones.
 
-    def body() -> int:
+    A database that does not exist yet is created (its directory must exist).
+    """
+    ui = UI(quiet, color, json=fmt == "json")
+    source = Source(migrations, migrations_format, migrations_pattern, None, history, config)
+
+    def error_json(exc: DriftcheckError) -> str:
+        from driftcheck.dburl import redact
+        from driftcheck.report.model import ApplyReport, ErrorInfo
+        from driftcheck.reporting import now, tool
+
+        return ApplyReport(
+            tool=tool(),
+            generated_at=now(),
+            database=redact(db),
+            outcome="failed",
+            error=ErrorInfo(code=exc.code, message=exc.message, hint=exc.hint),
+        ).model_dump_json(indent=2)
+
+    _guard(
+        ui,
+        fmt,
+        db,
+        "apply",
+        lambda: _apply(ui, source, db, to, yes, dry_run, backup, no_backup, busy_timeout, fmt),
+        error_json,
+    )
+
+
+def _apply(
+    ui: UI,
+    source: Source,
+    db: str | None,
+    to: str | None,
+    yes: bool,
+    dry_run: bool,
+    backup: str | None,
+    no_backup: bool,
+    busy_timeout: float | None,
+    fmt: str,
+) -> int:
+    from driftcheck import apply as run
+    from driftcheck.errors import ConfigError
+
+    if backup is not None and no_backup:
+        raise ConfigError(
+            "--backup and --no-backup exclude each other", hint="give one of them", code="usage"
+        )
+    s = source.settings(ui, database=db, busy_timeout=busy_timeout)
+    database = s.require_database()
+    result = _ApplyRun(ui, s, fmt)
+    try:
+        prepared = run.prepare(s, to, writing=not dry_run, refuse_flags=not dry_run)
+    except run.ApplyRefused as exc:
+        return result.refused(exc, "refused")
+    result.prepared = prepared
+    v = prepared.validation
+    current = v.report.effective_version
+    if to is not None and current is not None and _below(to, current):
+        ui.info(
+            f"driftcheck apply: note: --to {to} is below the database's version {current}; "
+            "apply never rolls back, so there is nothing to do up to it"
+        )
+    if not prepared.steps:
+        ui.out(f"driftcheck apply: {database}: nothing to do")
+        return result.finish("nothing_to_do", 1 if prepared.flags else 0)
+    if dry_run:
+        if prepared.flags:
+            ui.err(
+                f"driftcheck apply --dry-run: warning: the plan has {len(prepared.flags)} "
+                f"flag{'s' if len(prepared.flags) != 1 else ''}; apply would refuse until a "
+                "person decides:"
+            )
+            for e in prepared.flags:
+                ui.err(f"  {e.version or '-'} {e.code}: {e.reason}")
+            ui.err(_hint(run.next_steps(prepared.flags)))
+        if fmt != "json":
+            ui.out(f"-- driftcheck apply --dry-run: {database} ({_steps_summary(prepared)})")
+            for e in prepared.flags:
+                ui.out(f"-- WARNING: flag {e.version or '-'} {e.code}: apply would refuse")
+            ui.out(run.describe(prepared), nl=False)
+        return result.finish("dry_run", 1 if prepared.flags else 0)
+
+    if prepared.created:
+        ui.out(f"driftcheck apply: {database} does not exist: creating it")
+    if not yes:
+        if not _stdin_is_terminal():
+            raise ConfigError(
+                "apply asks for confirmation, and there is no terminal",
+                hint="pass --yes to apply without asking (or --dry-run to see the SQL)",
+                code="usage",
+            )
+        for st in prepared.steps:
+            ui.err(f"  {st.action:<6}  {st.label}")
+        if not _confirm(ui, f"{_steps_summary(prepared).capitalize()} in {database}?"):
+            ui.err("driftcheck apply: nothing changed")
+            return result.finish("declined", 1)
+    return result.execute(
+        None if no_backup else (Path(backup) if backup else "default"),
+    )
+
+
+def _below(a: str, b: str) -> bool:
+    from driftcheck.versions import version_key
+
+    return version_key(a) < version_key(b)
+
+
+class _ApplyRun:
+    """One `apply` run: carries it out, prints as it goes, and says how it ended."""
+
+    def __init__(self, ui: UI, s: Settings, fmt: str) -> None:
+        from driftcheck import apply as run
+
+        self.ui = ui
+        self.settings = s
+        self.fmt = fmt
+        self.prepared: Prepared | None = None
+        self.outcome = run.Outcome()
+        self.heartbeat = _Heartbeat(ui)
+        self.after: Any = None
+
+    def refused(self, exc: DriftcheckError, outcome: str) -> int:
+        self.ui.err(
+            f"driftcheck apply: {'refused' if outcome == 'refused' else 'stopped'}: {exc.message}"
+        )
+        if exc.hint:
+            self.ui.err(_hint(exc.hint))
+        self.where()
+        return self.finish(outcome, 1, exc)
+
+    def execute(self, target: Path | None | Literal["default"]) -> int:
         from driftcheck import apply as run
         from driftcheck.check import validate as check
-        from driftcheck.errors import ConfigError
         from driftcheck.report.text import render_report
+        from driftcheck.sqlite.connect import interrupt_requested
+
+        p = self.prepared
+        assert p is not None
+        ui, s = self.ui, self.settings
+        labels = {st.migration.version: st.label for st in p.steps}
+
+        def report(done: Any) -> None:
+            self.heartbeat.stop()
+            note = f" ({done.note})" if done.note else ""
+            ms = f" in {done.ms} ms" if done.action == "applied" else ""
+            ui.out(f"  {labels.get(done.version, done.version)}: {done.action}{ms}{note}")
+
+        try:
+            run.execute(
+                p,
+                s,
+                backup=target,
+                busy_timeout=s.busy_timeout,
+                on_done=report,
+                on_backup=lambda path: ui.out(f"driftcheck apply: backed up to {path}"),
+                on_start=self.heartbeat.start,
+                outcome=self.outcome,
+            )
+        except run.ApplyRefused as exc:
+            return self.refused(exc, "refused" if not self.outcome.done else "failed")
+        except KeyboardInterrupt:
+            return self.interrupted()
+        except DriftcheckError as exc:
+            if interrupt_requested():
+                return self.interrupted()
+            ui.err(f"driftcheck apply: error: {exc.message}")
+            if exc.hint:
+                ui.err(_hint(exc.hint))
+            self.where()
+            return self.finish("failed", 2, exc)
+        finally:
+            self.heartbeat.stop()
+        n = len(self.outcome.done)
+        ui.out(f"driftcheck apply: {n} version{'' if n == 1 else 's'} done")
+        # The expected schemas are the ones apply worked from: no second replay.
+        self.after = check(s, p.validation.expected).report
+        if self.fmt != "json":
+            ui.out(render_report(self.after, ui.style(), title="apply: result"), nl=False)
+        return self.finish("done", _exit_code(self.after.status, False))
+
+    def interrupted(self) -> int:
+        current = self.heartbeat.current
+        p = self.prepared
+        if current is None or any(
+            d.version == current.migration.version for d in self.outcome.done
+        ):
+            what = "between versions"
+        elif current.action == "apply" and current.migration.no_transaction:
+            what = (
+                f"during {current.label}, which runs outside a transaction: the statements it "
+                "had run stay applied (`driftcheck plan` shows what is there)"
+            )
+        else:
+            what = f"during {current.label}: that version was rolled back"
+        self.ui.err(f"driftcheck apply: interrupted {what}")
+        self.where()
+        if p is not None and p.created and not self.outcome.done:
+            self.ui.err("  the new database was removed again")
+        self.finish("interrupted", 130)
+        raise typer.Exit(130)
+
+    def where(self) -> None:
+        done = [d.version for d in self.outcome.done if d.action != "skipped"]
+        if done:
+            self.ui.err(f"  done before it: {', '.join(done)} (committed)")
+        if self.outcome.backup is not None:
+            self.ui.err(f"  backup: {self.outcome.backup}")
+
+    def finish(self, outcome: str, code: int, exc: DriftcheckError | None = None) -> int:
+        if self.fmt != "json":
+            return code
+        from driftcheck.report.model import AppliedStep, ApplyReport, ErrorInfo
+        from driftcheck.reporting import now, tool
+
+        p = self.prepared
+        names = {st.migration.version: st.migration.name for st in p.steps} if p else {}
+        if outcome == "dry_run" and p is not None:
+            steps = [
+                AppliedStep(
+                    version=st.migration.version,
+                    name=st.migration.name,
+                    action=st.action,  # type: ignore[arg-type]
+                )
+                for st in p.steps
+            ]
+        else:
+            steps = [
+                AppliedStep(
+                    version=d.version,
+                    name=names.get(d.version),
+                    action=d.action,  # type: ignore[arg-type]
+                    ms=d.ms,
+                    note=d.note or None,
+                )
+                for d in self.outcome.done
+            ]
+        report = ApplyReport(
+            tool=tool(),
+            generated_at=now(),
+            database=self.settings.database_label,
+            outcome=outcome,  # type: ignore[arg-type]
+            created=bool(p and p.created and (self.outcome.done or outcome == "dry_run")),
+            backup=str(self.outcome.backup) if self.outcome.backup else None,
+            steps=steps,
+            flags=p.flags if p else [],
+            error=ErrorInfo(code=exc.code, message=exc.message, hint=exc.hint) if exc else None,
+            report=self.after,
+        )
+        self.ui.data(report.model_dump_json(indent=2))
+        return code
+
+
+# --------------------------------------------------------------------------
+# resolve, repair, baseline: a person's decision about a flag, written to the history
+
+ForceOpt = Annotated[
+    bool,
+    typer.Option("--force", help="Write it although the evidence disagrees (with a warning)."),
+]
+PreviewOpt = Annotated[
+    bool, typer.Option("--dry-run", help="Show the evidence and the history writes; write nothing.")
+]
+
+
+def _resolution(
+    ui: UI,
+    title: str,
+    source: Source,
+    db: str | None,
+    prepare: Callable[[Settings, bool], Any],
+    *,
+    yes: bool,
+    dry_run: bool,
+    backup: str | None,
+    no_backup: bool,
+    busy_timeout: float | None,
+) -> NoReturn:
+    """Evidence first, then the writes, then confirmation, then the new plan."""
+
+    def body() -> int:
+        from driftcheck import resolve as res
+        from driftcheck.check import validate as check
+        from driftcheck.errors import ConfigError
+        from driftcheck.report.text import changes_block, plan_block, render_report
 
         if backup is not None and no_backup:
             raise ConfigError(
-                "--backup and --no-backup exclude each other", hint="give one of them", code="usage"
+                "--backup and --no-backup exclude each other",
+                hint="give one of them",
+                code="usage",
             )
-        s = _settings(
-            config,
-            migrations=migrations,
-            migrations_format=migrations_format,
-            migrations_pattern=migrations_pattern,
-            database=db,
-            history=history,
-        )
-        try:
-            prepared = run.prepare(s, to, writing=not dry_run)
-        except run.ApplyRefused as exc:
-            typer.echo(f"driftcheck apply: refused: {exc.message}", err=True)
-            if exc.hint:
-                typer.echo(f"  hint: {exc.hint}", err=True)
-            return 1
+        s = source.settings(ui, database=db, busy_timeout=busy_timeout)
         database = s.require_database()
-        if not prepared.steps:
-            typer.echo(f"driftcheck apply: {database}: nothing to do")
+        style = ui.style()
+        try:
+            r = prepare(s, not dry_run)
+        except res.Refused as exc:
+            if exc.entries:
+                ui.out("\n".join(plan_block(exc.entries, style, title="evidence")))
+            if exc.changes:
+                ui.out(style("differences", bold=True))
+                ui.out("\n".join(changes_block(exc.changes, style)))
+            ui.err(f"driftcheck {title}: refused: {exc.message}")
+            if exc.hint:
+                ui.err(_hint(exc.hint))
+            return 1
+        ui.out(style(f"driftcheck {title}: {s.database_label}", bold=True))
+        if r.entries:
+            ui.out("\n".join(plan_block(r.entries, style, title="evidence")))
+        if r.changes:
+            ui.out(style("differences", bold=True))
+            ui.out("\n".join(changes_block(r.changes, style)))
+        for note in r.notes:
+            ui.out(f"note: {note}")
+        for warning in r.warnings:
+            ui.err(f"driftcheck {title}: warning: {warning}")
+        if not r.writes:
+            ui.out(f"driftcheck {title}: nothing to write ({r.summary})")
             return 0
-        summary = ", ".join(f"{st.action} {st.migration.version}" for st in prepared.steps)
+        ui.out(style(f"history writes ({r.summary})", bold=True))
+        ui.out("\n".join(f"  {line}" for line in r.statements()))
         if dry_run:
-            typer.echo(f"-- driftcheck apply --dry-run: {database} ({summary})")
-            typer.echo(run.describe(prepared), nl=False)
+            ui.out(f"driftcheck {title}: --dry-run: nothing written")
             return 0
         if not yes:
             if not _stdin_is_terminal():
                 raise ConfigError(
-                    "apply asks for confirmation, and there is no terminal",
-                    hint="pass --yes to apply without asking (or --dry-run)",
+                    f"{title} asks for confirmation, and there is no terminal",
+                    hint="pass --yes to write without asking (or --dry-run to see it)",
                     code="usage",
                 )
-            if not typer.confirm(f"{database}: {summary}. Go ahead?", default=False):
-                typer.echo("driftcheck apply: nothing changed")
+            if not _confirm(ui, f"Write this to the history of {database}?"):
+                ui.err(f"driftcheck {title}: nothing changed")
                 return 1
         target: Path | None | Literal["default"] = (
             None if no_backup else (Path(backup) if backup else "default")
         )
-
-        def report(done: Any) -> None:
-            note = f" ({done.note})" if done.note else ""
-            ms = f" in {done.ms} ms" if done.action == "applied" else ""
-            typer.echo(f"  {done.version}: {done.action}{ms}{note}")
-
         try:
-            outcome = run.execute(
-                prepared,
+            done = res.execute(
+                r,
                 s,
                 backup=target,
-                busy_timeout=s.config.busy_timeout if busy_timeout is None else busy_timeout,
-                on_done=report,
-                on_backup=lambda p: typer.echo(f"driftcheck apply: backed up to {p}"),
+                busy_timeout=s.busy_timeout,
+                on_backup=lambda path: ui.out(f"driftcheck {title}: backed up to {path}"),
             )
-        except run.ApplyRefused as exc:
-            typer.echo(f"driftcheck apply: stopped: {exc.message}", err=True)
+        except res.Refused as exc:
+            ui.err(f"driftcheck {title}: refused: {exc.message}")
             if exc.hint:
-                typer.echo(f"  hint: {exc.hint}", err=True)
+                ui.err(_hint(exc.hint))
             return 1
-        typer.echo(
-            f"driftcheck apply: {len(outcome.done)} version"
-            f"{'' if len(outcome.done) == 1 else 's'} done"
-        )
-        # The expected schemas are the ones apply worked from: no second replay.
-        after = check(s, prepared.validation.expected)
-        typer.echo(render_report(after.report, _style(), title="validate"), nl=False)
-        return _exit_code(after.report.status, False)
+        ui.out(f"driftcheck {title}: wrote {done.rows} history row{'' if done.rows == 1 else 's'}")
+        after = check(s).report
+        ui.out(render_report(after, style, title=f"{title}: new plan", show_plan=True), nl=False)
+        return _exit_code(after.status, False)
 
-    _guard(OutputFormat.text, db, "apply", body)
+    _guard(ui, "text", db, title, body)
 
 
-@app.command()
+@app.command(cls=_Command, short_help="Record a person's decision about a flagged version.")
+def resolve(
+    version: Annotated[str, typer.Argument(metavar="VERSION", help="The flagged version.")],
+    as_: Annotated[
+        str,
+        typer.Option(
+            "--as",
+            help="applied: its changes are in the database; absent: they are not.",
+            **_choice(("applied", "absent")),
+        ),
+    ],
+    db: WriteDbOpt = None,
+    migrations: MigrationsOpt = None,
+    migrations_format: FormatOpt = None,
+    migrations_pattern: PatternOpt = None,
+    history: HistoryOpt = None,
+    force: ForceOpt = False,
+    yes: YesOpt = False,
+    dry_run: PreviewOpt = False,
+    backup: BackupOpt = None,
+    no_backup: NoBackupOpt = False,
+    busy_timeout: BusyOpt = None,
+    config: ConfigOpt = None,
+    quiet: QuietOpt = False,
+    color: ColorOpt = "auto",
+) -> None:
+    """Mark a dirty, failed, partial or recorded-but-absent version as applied or absent.
+
+    Refuses `--as applied` while the version's changes are not in the database
+    (and `--as absent` while they are), unless --force.
+    """
+    from driftcheck.resolve import prepare_resolve
+
+    source = Source(migrations, migrations_format, migrations_pattern, None, history, config)
+    _resolution(
+        UI(quiet, color),
+        "resolve",
+        source,
+        db,
+        lambda s, writing: prepare_resolve(s, version, as_, force=force, writing=writing),
+        yes=yes,
+        dry_run=dry_run,
+        backup=backup,
+        no_backup=no_backup,
+        busy_timeout=busy_timeout,
+    )
+
+
+@app.command(cls=_Command, short_help="Accept changed migration files' checksums.")
+def repair(
+    versions: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--version",
+            metavar="VERSION",
+            help="A checksum_mismatch version to accept (repeatable; default: every "
+            "reformatted version).",
+            show_default=False,
+        ),
+    ] = None,
+    db: WriteDbOpt = None,
+    migrations: MigrationsOpt = None,
+    migrations_format: FormatOpt = None,
+    migrations_pattern: PatternOpt = None,
+    history: HistoryOpt = None,
+    yes: YesOpt = False,
+    dry_run: PreviewOpt = False,
+    backup: BackupOpt = None,
+    no_backup: NoBackupOpt = False,
+    busy_timeout: BusyOpt = None,
+    config: ConfigOpt = None,
+    quiet: QuietOpt = False,
+    color: ColorOpt = "auto",
+) -> None:
+    """Record the current files' checksums, like Flyway's repair.
+
+    Without --version: every version whose file changed without changing its schema
+    (reformatted). A checksum_mismatch version must be named.
+    """
+    from driftcheck.resolve import prepare_repair
+
+    source = Source(migrations, migrations_format, migrations_pattern, None, history, config)
+    _resolution(
+        UI(quiet, color),
+        "repair",
+        source,
+        db,
+        lambda s, writing: prepare_repair(s, versions or (), writing=writing),
+        yes=yes,
+        dry_run=dry_run,
+        backup=backup,
+        no_backup=no_backup,
+        busy_timeout=busy_timeout,
+    )
+
+
+@app.command(cls=_Command, short_help="Record every version up to VERSION without running it.")
+def baseline(
+    version: Annotated[
+        str, typer.Argument(metavar="VERSION", help="The version the database is at.")
+    ],
+    db: WriteDbOpt = None,
+    migrations: MigrationsOpt = None,
+    migrations_format: FormatOpt = None,
+    migrations_pattern: PatternOpt = None,
+    history: HistoryOpt = None,
+    force: ForceOpt = False,
+    yes: YesOpt = False,
+    dry_run: PreviewOpt = False,
+    backup: BackupOpt = None,
+    no_backup: NoBackupOpt = False,
+    busy_timeout: BusyOpt = None,
+    config: ConfigOpt = None,
+    quiet: QuietOpt = False,
+    color: ColorOpt = "auto",
+) -> None:
+    """Record versions up to VERSION as applied, checked: only when the database has
+    VERSION's expected schema (otherwise it shows the differences), unless --force.
+
+    Flyway's baseline and Alembic's stamp, with the check they lack.
+    """
+    from driftcheck.resolve import prepare_baseline
+
+    source = Source(migrations, migrations_format, migrations_pattern, None, history, config)
+    _resolution(
+        UI(quiet, color),
+        "baseline",
+        source,
+        db,
+        lambda s, writing: prepare_baseline(s, version, force=force, writing=writing),
+        yes=yes,
+        dry_run=dry_run,
+        backup=backup,
+        no_backup=no_backup,
+        busy_timeout=busy_timeout,
+    )
+
+
+# --------------------------------------------------------------------------
+# diff, inspect, snapshot
+
+
+@app.command(cls=_Command, short_help="Compare two schemas; exit 1 when they differ.")
 def diff(
     a: Annotated[
-        str, typer.Argument(metavar="A", help="Expected side: a database path or version:V.")
+        str,
+        typer.Argument(metavar="A", help="Expected side: a database path or version:V."),
     ],
     b: Annotated[
-        str, typer.Argument(metavar="B", help="Actual side: a database path or version:V.")
+        str,
+        typer.Argument(metavar="B", help="Actual side: a database path or version:V."),
     ],
     migrations: MigrationsOpt = None,
     migrations_format: FormatOpt = None,
     migrations_pattern: PatternOpt = None,
-    fmt: OutOpt = OutputFormat.text,
+    fmt: TextJson = "text",
     config: ConfigOpt = None,
+    quiet: QuietOpt = False,
+    color: ColorOpt = "auto",
 ) -> None:
     """Compare two schemas (A expected, B actual); exit 1 when they differ."""
+    ui = UI(quiet, color)
+    source = Source(migrations, migrations_format, migrations_pattern, config=config)
 
     def body() -> int:
         from driftcheck.changes import severe
@@ -518,13 +1193,7 @@ def diff(
         from driftcheck.report.text import render_diff
         from driftcheck.reporting import now, tool
 
-        s = _settings(
-            config,
-            migrations=migrations,
-            migrations_format=migrations_format,
-            migrations_pattern=migrations_pattern,
-        )
-        changes = run(a, b, s)
+        changes = run(a, b, source.settings(ui))
         report = DiffReport(
             tool=tool(),
             generated_at=now(),
@@ -535,22 +1204,37 @@ def diff(
             changes=changes,
             summary=summarize(changes),
         )
-        if fmt is OutputFormat.json:
-            typer.echo(report.model_dump_json(indent=2))
+        if fmt == "json":
+            ui.data(report.model_dump_json(indent=2))
         else:
-            typer.echo(render_diff(report, _style()), nl=False)
+            ui.out(render_diff(report, ui.style()), nl=False)
         return 1 if severe(changes) else 0
 
-    _guard(fmt, f"{a} {b}", "diff", body)
+    def error_json(exc: DriftcheckError) -> str:
+        from driftcheck.dburl import redact
+        from driftcheck.report.model import DiffReport, ErrorInfo
+        from driftcheck.reporting import now, tool
+
+        return DiffReport(
+            tool=tool(),
+            generated_at=now(),
+            expected=redact(a) or a,
+            actual=redact(b) or b,
+            status="error",
+            error=ErrorInfo(code=exc.code, message=exc.message, hint=exc.hint),
+        ).model_dump_json(indent=2)
+
+    _guard(ui, fmt, f"{a} {b}", "diff", body, error_json)
 
 
-@app.command()
+@app.command(cls=_Command, short_help="Print a schema model (a database's or a version's) as JSON.")
 def inspect(
     db: DbOpt = None,
     version: Annotated[
         str | None,
         typer.Option(
             "--version",
+            metavar="VERSION",
             help="Show the expected schema at this version instead.",
             show_default=False,
         ),
@@ -561,6 +1245,8 @@ def inspect(
     config: ConfigOpt = None,
 ) -> None:
     """Print the schema model of a database (or of a version) as JSON."""
+    ui = UI()
+    source = Source(migrations, migrations_format, migrations_pattern, config=config)
 
     def body() -> int:
         from driftcheck.check import read_database
@@ -568,24 +1254,27 @@ def inspect(
         from driftcheck.expected import expected_schemas
         from driftcheck.ignore import without_history
 
-        if (db is None) == (version is None):
+        if db is not None and version is not None:
             raise ConfigError(
-                "inspect needs exactly one of --db PATH and --version V",
-                hint="e.g. driftcheck inspect --db app.db",
+                "inspect takes one of --db PATH and --version V, not both",
+                hint="e.g. driftcheck inspect --db app.db, or driftcheck inspect --version 0003",
                 code="usage",
             )
-        s = _settings(
-            config,
-            migrations=migrations,
-            migrations_format=migrations_format,
-            migrations_pattern=migrations_pattern,
-        )
-        if db is not None:
+        # Without --version, the database comes from --db or from the config.
+        s = source.settings(ui, database=db)
+        if version is None:
+            if s.database is None:
+                raise ConfigError(
+                    "inspect needs a database (--db PATH, or `database` in the config) or "
+                    "--version V",
+                    hint="e.g. driftcheck inspect --db app.db",
+                    code="usage",
+                )
+            database = s.require_database()
             # History tables are never schema: the fingerprint is the one of the version.
-            schema = without_history(read_database(db, s), s)
-            what: dict[str, Any] = {"database": db}
+            schema = without_history(read_database(database, s), s)
+            what: dict[str, Any] = {"database": s.database_label}
         else:
-            assert version is not None
             exp = expected_schemas(s)
             state = exp.states[exp.state_of(version)]
             schema = state.schema()
@@ -595,13 +1284,13 @@ def inspect(
             "fingerprint": schema.fingerprint(),
             "schema": schema.model_dump(mode="json", exclude_defaults=True),
         }
-        typer.echo(json.dumps(out, indent=2, ensure_ascii=False))
+        ui.data(json.dumps(out, indent=2, ensure_ascii=False))
         return 0
 
-    _guard(OutputFormat.text, db, "inspect", body)
+    _guard(ui, "text", db, "inspect", body)
 
 
-@app.command()
+@app.command(cls=_Command, short_help="Write (or --check) the expected schema of every version.")
 def snapshot(
     out: Annotated[
         str | None,
@@ -619,39 +1308,63 @@ def snapshot(
     migrations: MigrationsOpt = None,
     migrations_format: FormatOpt = None,
     migrations_pattern: PatternOpt = None,
+    fmt: TextJson = "text",
     config: ConfigOpt = None,
+    quiet: QuietOpt = False,
 ) -> None:
     """Write the expected schema of every version to disk (or check it is current)."""
+    ui = UI(quiet)
+    source = Source(migrations, migrations_format, migrations_pattern, config=config)
 
     def body() -> int:
         from driftcheck import snapshots
         from driftcheck.expected import load_baseline, load_migrations
 
-        s = _settings(
-            config,
-            migrations=migrations,
-            migrations_format=migrations_format,
-            migrations_pattern=migrations_pattern,
-        )
+        s = source.settings(ui)
         directory = Path(out) if out else s.snapshot_dir
         mset = load_migrations(s)
         baseline = load_baseline(s)
+        n = len(mset.migrations)
         if check:
             reasons = snapshots.staleness(directory, mset, baseline)
+            if fmt == "json":
+                ui.data(
+                    _snapshot_json(
+                        directory=str(directory),
+                        status="stale" if reasons else "current",
+                        versions=n,
+                        latest_version=mset.latest_version,
+                        reasons=reasons,
+                    )
+                )
+                return 1 if reasons else 0
             if reasons:
-                typer.echo(f"{directory}: stale expected schemas")
+                ui.out(f"{directory}: stale expected schemas")
                 for reason in reasons[:20]:
-                    typer.echo(f"  - {reason}")
+                    ui.out(f"  - {reason}")
                 if len(reasons) > 20:
-                    typer.echo(f"  ... and {len(reasons) - 20} more")
-                typer.echo("  run `driftcheck snapshot` to update them")
+                    ui.out(f"  ... and {len(reasons) - 20} more")
+                ui.out("  run `driftcheck snapshot` to update them")
                 return 1
-            typer.echo(f"{directory}: up to date ({len(mset.migrations)} versions)")
+            ui.out(f"{directory}: up to date ({n} versions)")
             return 0
         result = snapshots.snapshot(directory, mset, baseline, s.functions, s.progress)
-        n = len(mset.migrations)
+        written = result.replayed_from is not None
+        if fmt == "json":
+            replayed = n - result.replayed_from if result.replayed_from is not None else 0
+            ui.data(
+                _snapshot_json(
+                    directory=str(directory),
+                    status="written" if written else "current",
+                    versions=n,
+                    latest_version=mset.latest_version,
+                    files_written=result.files_written,
+                    replayed=replayed,
+                )
+            )
+            return 0
         if result.replayed_from is None:
-            typer.echo(f"{directory}: up to date ({n} versions)")
+            ui.out(f"{directory}: up to date ({n} versions)")
         else:
             first = (
                 mset.migrations[result.replayed_from].version if result.replayed_from < n else None
@@ -659,11 +1372,27 @@ def snapshot(
             how = f"replayed {n - result.replayed_from} of {n} versions" + (
                 f" from {first}" if first and result.replayed_from else ""
             )
-            typer.echo(f"{directory}: wrote {result.files_written} files ({how})")
+            ui.out(f"{directory}: wrote {result.files_written} files ({how})")
         return 0
 
-    _guard(OutputFormat.text, None, "snapshot", body)
+    def error_json(exc: DriftcheckError) -> str:
+        from driftcheck.report.model import ErrorInfo
+
+        info = ErrorInfo(code=exc.code, message=exc.message, hint=exc.hint)
+        return _snapshot_json(directory=out or "", status="error", error=info)
+
+    _guard(ui, fmt, None, "snapshot", body, error_json)
+
+
+def _snapshot_json(**fields: Any) -> str:
+    from driftcheck.report.model import SnapshotReport
+    from driftcheck.reporting import now, tool
+
+    return SnapshotReport(tool=tool(), generated_at=now(), **fields).model_dump_json(indent=2)
 
 
 def main() -> None:
+    from driftcheck.sqlite.connect import install_interrupt_handler
+
+    install_interrupt_handler()
     app()

@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache, cached_property
 from typing import Any
@@ -37,6 +39,55 @@ from driftcheck.model import (
     shape_hash,
 )
 from driftcheck.normalize import fold
+
+
+@dataclass(frozen=True)
+class Wording:
+    """How change messages name the two sides of a comparison.
+
+    The default is validate's: the expected schema comes from the migrations and the
+    actual one is the database. `diff A B` names its operands instead, whatever
+    they are (two versions, two databases, or one of each).
+    """
+
+    expected: str | None = None  # e.g. "A (version 0004)"; None: the migrations
+    actual: str = "the database"  # e.g. "B (version 0006)"
+
+    @property
+    def unexpected(self) -> str:
+        """Said of something only the actual side has."""
+        if self.expected is None:
+            return f"exists in {self.actual} but no migration creates it"
+        return f"exists in {self.actual} but not in {self.expected}"
+
+    @property
+    def missing(self) -> str:
+        """Said of something only the expected side has."""
+        if self.expected is None:
+            return "is missing"
+        return f"exists in {self.expected} but not in {self.actual}"
+
+
+_VALIDATE_WORDING = Wording()
+_WORDING: ContextVar[Wording | None] = ContextVar("driftcheck_wording", default=None)
+
+
+def wording() -> Wording:
+    """The wording of the comparison under way (see `diff.diff_schemas`)."""
+    return _WORDING.get() or _VALIDATE_WORDING
+
+
+@contextmanager
+def worded(w: Wording | None) -> Iterator[None]:
+    """Messages made inside name the sides as `w` says (None: validate's wording)."""
+    if w is None:
+        yield
+        return
+    token = _WORDING.set(w)
+    try:
+        yield
+    finally:
+        _WORDING.reset(token)
 
 
 @dataclass(frozen=True)

@@ -1,23 +1,70 @@
 """Configuration: `driftcheck.toml`, or `[tool.driftcheck]` in `pyproject.toml`.
 
-Looked up in the working directory (or given with --config). Paths in the
-file are relative to the file's directory. Command-line flags override the
-file. Unknown keys are errors that name the key and the file.
+Given with --config, or found as git, ruff and mypy find theirs: in the working
+directory, else in the nearest parent directory that has one. The search stops
+at the repository root (a directory holding `.git` or `.hg`), so a file above
+the project never applies to it, and at the filesystem root. Paths in the file,
+URL paths included, are relative to the file's directory. Command-line flags
+override the file. Every bad key or value is an error naming the file and the
+key, saying what was given and what is expected.
 """
 
 from __future__ import annotations
 
+import difflib
+import json
+import re
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from driftcheck.dburl import rebase
 from driftcheck.errors import ConfigError
+
+CONFIG_FILE = "driftcheck.toml"
+PYPROJECT = "pyproject.toml"
+# A directory holding one of these is a repository root: the search goes no higher.
+REPOSITORY_MARKERS = (".git", ".hg")
 
 
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _Bad(ValueError):
+    """A value of the right type that is still wrong: what is wrong with it, and a hint."""
+
+    def __init__(self, problem: str, hint: str) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.hint = hint
+
+
+def migrations_formats() -> tuple[str, ...]:
+    """The values of `migrations_format`, from the format registry."""
+    # Imported here: the migrations package is heavier than reading a config.
+    from driftcheck.migrations.formats import DIRECTORY_FORMATS
+
+    return ("auto", *DIRECTORY_FORMATS)
+
+
+def history_kinds() -> tuple[str, ...]:
+    """The values of `[history] kind`, from the history store registry."""
+    # Imported here: driftcheck.history imports this module.
+    from driftcheck.history import STORES
+
+    return ("auto", *STORES, "none")
+
+
+def _choice(value: str, choices: tuple[str, ...], key: str, example: str) -> _Bad:
+    close = difflib.get_close_matches(value, choices, n=1)
+    guess = f'did you mean "{close[0]}"? ' if close else ""
+    return _Bad(
+        "expected one of " + ", ".join(choices),
+        f"{guess}write e.g. {key} = {json.dumps(close[0] if close else example)}",
+    )
 
 
 class ReplayConfig(_Section):
@@ -35,23 +82,9 @@ class VersionPointer(_Section):
     key: str = "schema_version"
 
 
-HistoryKind = Literal[
-    "auto",
-    "driftcheck",
-    "table",
-    "user_version",
-    "flyway",
-    "golang-migrate",
-    "dbmate",
-    "sqlx",
-    "diesel",
-    "goose",
-    "none",
-]
-
-
 class HistoryConfig(_Section):
-    kind: HistoryKind = "auto"
+    # "auto", "none", or a store of driftcheck.history.STORES (checked against it).
+    kind: str = "auto"
     # For kind = "table" (an application's own table); for the tools' kinds,
     # `table` overrides the tool's default table name.
     table: str | None = None
@@ -66,27 +99,107 @@ class HistoryConfig(_Section):
     checksum: Literal["sha256"] | None = None
     version_pointer: VersionPointer | None = None
 
+    @field_validator("kind")
+    @classmethod
+    def _known_kind(cls, value: str) -> str:
+        if value in ("auto", "none"):  # no need to import the stores
+            return value
+        kinds = history_kinds()
+        if value not in kinds:
+            raise _choice(value, kinds, "kind", "table")
+        return value
+
 
 class Config(_Section):
     migrations: str | None = None
+    # "auto" or a format of driftcheck.migrations.formats.DIRECTORY_FORMATS (checked).
     migrations_format: str = "auto"
     migrations_pattern: str | None = None
     database: str | None = None
     expected_schemas: str | None = None
     ignore: tuple[str, ...] = ()
-    busy_timeout: float = Field(default=5.0, ge=0)  # seconds to wait for another writer's lock
+    # Seconds to wait for another writer's lock.
+    busy_timeout: float = Field(default=5.0, ge=0, strict=True, allow_inf_nan=False)
     replay: ReplayConfig = Field(default_factory=ReplayConfig)
     history: HistoryConfig = Field(default_factory=HistoryConfig)
     # Where the configuration came from, for messages ("" when none was found).
     source: str = Field(default="", exclude=True)
+    # The keys the file sets, dotted for sections ("migrations", "history.kind"):
+    # a message about a value from the file names the file, not a flag.
+    from_file: frozenset[str] = Field(default=frozenset(), exclude=True)
+
+    def origin(self, key: str) -> str | None:
+        """Where `key` was set, for messages ("`migrations` in /p/driftcheck.toml"), or None."""
+        if key not in self.from_file:
+            return None
+        return f"`{key}` in {self.source}"
+
+    @field_validator("migrations_format")
+    @classmethod
+    def _known_format(cls, value: str) -> str:
+        if value == "auto":  # no need to import the registry
+            return value
+        formats = migrations_formats()
+        if value in formats:
+            return value
+        bad = _choice(value, formats, "migrations_format", "flyway")
+        if difflib.get_close_matches(value, ["python"]):
+            bad.hint = (
+                "a Python source is chosen by the source itself: "
+                'migrations = "python:package.module:attribute", with no migrations_format'
+            )
+        raise bad
+
+    @field_validator("migrations_pattern")
+    @classmethod
+    def _valid_pattern(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        try:
+            regex = re.compile(value)
+        except re.error as exc:
+            raise _Bad(
+                f"not a valid regular expression: {exc}",
+                "fix the regex (Python syntax; named groups are (?P<name>...))",
+            ) from None
+        if "version" not in regex.groupindex:
+            raise _Bad(
+                "the regular expression has no (?P<version>...) group",
+                r"name the version part, e.g. 'V(?P<version>\d+)__(?P<name>.+)\.sql'",
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _pattern_implies_format(self) -> Config:
+        if self.migrations_pattern is not None and self.migrations_format not in (
+            "auto",
+            "pattern",
+        ):
+            raise _Bad(
+                f'migrations_pattern implies migrations_format = "pattern", '
+                f"not {json.dumps(self.migrations_format)}",
+                "drop migrations_format, or the pattern",
+            )
+        return self
 
 
-_PATH_KEYS = ("migrations", "database", "expected_schemas")
+_PATH_KEYS = ("migrations", "expected_schemas")
+_RESERVED = ("source", "from_file")  # Config's own fields, never read from the file
 
 
 def load_config(path: str | None = None, cwd: Path | None = None) -> Config:
-    """The configuration in effect: an explicit file, or the one found in `cwd`."""
-    cwd = cwd or Path.cwd()
+    """The configuration in effect, or the defaults when there is none.
+
+    With `path` (--config), that file: a `pyproject.toml` is read for its
+    `[tool.driftcheck]` table, any other file as a whole. Otherwise the first
+    of `driftcheck.toml` and `pyproject.toml` with a `[tool.driftcheck]` table
+    found in `cwd` (default: the working directory) or the nearest parent that
+    has one; the search stops after a repository root (a directory holding
+    `.git` or `.hg`) and at the filesystem root. Paths in the file, and the paths
+    of `database` URLs, are relative to the file's directory; they are returned
+    relative to the working directory when below it, else joined to the file's
+    directory (absolute for a file found by the search).
+    """
     if path is not None:
         p = Path(path)
         if not p.is_file():
@@ -95,19 +208,32 @@ def load_config(path: str | None = None, cwd: Path | None = None) -> Config:
                 hint="check the --config path",
                 code="config_missing",
             )
-        table = _read(p)
-        if p.name == "pyproject.toml":
-            table = table.get("tool", {}).get("driftcheck", {})
-        return _build(table, p)
-    own = cwd / "driftcheck.toml"
-    if own.is_file():
-        return _build(_read(own), own)
-    pyproject = cwd / "pyproject.toml"
-    if pyproject.is_file():
-        table = _read(pyproject).get("tool", {}).get("driftcheck")
-        if table is not None:
-            return _build(table, pyproject)
-    return Config()
+        data = _read(p)
+        if p.name == PYPROJECT:
+            return _build(_tool_section(data, p) or {}, p)
+        return _build(data, p)
+    found = find_config((cwd or Path.cwd()).absolute())
+    if found is None:
+        return Config()
+    return _build(found[1], found[0])
+
+
+def find_config(start: Path) -> tuple[Path, dict[str, Any]] | None:
+    """The nearest config file at or above `start`, and its driftcheck table."""
+    for directory in (start, *start.parents):
+        own = directory / CONFIG_FILE
+        if own.is_file():
+            return own, _read(own)
+        pyproject = directory / PYPROJECT
+        if pyproject.is_file():
+            table = _tool_section(_read(pyproject), pyproject)
+            if table is not None:
+                return pyproject, table
+        # A file above the repository belongs to another project (as mypy and black
+        # decide); git stops at the first .git too.
+        if any((directory / marker).exists() for marker in REPOSITORY_MARKERS):
+            return None
+    return None
 
 
 def _read(p: Path) -> dict[str, Any]:
@@ -127,36 +253,52 @@ def _read(p: Path) -> dict[str, Any]:
         ) from None
 
 
-def _build(table: dict[str, Any], p: Path) -> Config:
-    where = f"{p}" + (" [tool.driftcheck]" if p.name == "pyproject.toml" else "")
-    try:
-        cfg = Config.model_validate({**table, "source": str(p)})
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        key = ".".join(str(x) for x in err["loc"])
-        if err["type"] == "extra_forbidden":
-            section = err["loc"][:-1]
-            sections: dict[tuple[str, ...], type[BaseModel]] = {
-                ("replay",): ReplayConfig,
-                ("history",): HistoryConfig,
-                ("history", "version_pointer"): VersionPointer,
-            }
-            model = sections.get(tuple(str(x) for x in section), Config)
-            known = ", ".join(k for k in model.model_fields if k != "source")
-            raise ConfigError(
-                f"{where}: unknown key {key!r}", hint=f"known keys here: {known}", code="config_key"
-            ) from None
+def _tool_section(data: dict[str, Any], p: Path) -> dict[str, Any] | None:
+    """pyproject.toml's [tool.driftcheck] table, None when it has none."""
+    tool = data.get("tool")
+    table = tool.get("driftcheck") if isinstance(tool, dict) else None
+    if table is not None and not isinstance(table, dict):
         raise ConfigError(
-            f"{where}: {key}: {err['msg']}",
-            hint="see the configuration section of the README",
+            f"{p}: tool.driftcheck = {_shown(table)}: expected a table",
+            hint="write the settings under a [tool.driftcheck] header",
             code="config_value",
-        ) from None
+        )
+    return table
+
+
+def _where(p: Path) -> str:
+    return f"{p}" + (" [tool.driftcheck]" if p.name == PYPROJECT else "")
+
+
+def _keys(table: dict[str, Any], prefix: str = "") -> set[str]:
+    keys: set[str] = set()
+    for key, value in table.items():
+        keys.add(prefix + key)
+        if isinstance(value, dict):
+            keys |= _keys(value, f"{prefix}{key}.")
+    return keys
+
+
+def _build(table: dict[str, Any], p: Path) -> Config:
+    reserved = next((k for k in _RESERVED if k in table), None)
+    if reserved is not None:
+        raise ConfigError(
+            f"{_where(p)}: unknown key {reserved!r}",
+            hint=f"known keys here: {_known(Config)}",
+            code="config_key",
+        )
+    try:
+        cfg = Config.model_validate(table)
+    except ValidationError as exc:
+        raise _explain(exc, p) from None
     base = p.parent
-    updates: dict[str, Any] = {}
+    updates: dict[str, Any] = {"source": str(p), "from_file": frozenset(_keys(table))}
     for key in _PATH_KEYS:
         value = getattr(cfg, key)
         if value and not value.startswith("python:"):
             updates[key] = _rel(base, value)
+    if cfg.database:
+        updates["database"] = rebase(cfg.database, lambda value: _rel(base, value))
     if cfg.replay.baseline:
         updates["replay"] = cfg.replay.model_copy(
             update={"baseline": _rel(base, cfg.replay.baseline)}
@@ -174,3 +316,135 @@ def _rel(base: Path, value: str) -> str:
         return str(full.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(full)
+
+
+# --------------------------------------------------------------------------
+# Messages: what was given, what is expected, and an example to copy
+
+
+_SECTIONS: dict[str, type[BaseModel]] = {
+    "": Config,
+    "replay": ReplayConfig,
+    "history": HistoryConfig,
+    "history.version_pointer": VersionPointer,
+}
+_FUNCTIONS = "a list of SQL function names, each optionally with /number-of-arguments"
+_COLUMN = "a column name (a string)"
+# key: (what is expected, an example value)
+_EXPECTED: dict[str, tuple[str, str]] = {
+    "migrations": (
+        'a directory (a string), or "python:package.module:attribute"',
+        '"db/migrations"',
+    ),
+    "migrations_pattern": (
+        "a regular expression (a string)",
+        r"'V(?P<version>\d+)__(?P<name>.+)\.sql'",
+    ),
+    "database": ("a path or a URL (a string)", '"data/app.db"'),
+    "expected_schemas": ("a directory (a string)", '"expected_schemas"'),
+    "ignore": ("a list of patterns", '["table:scratch_*", "index:tmp_*"]'),
+    "busy_timeout": ("a number of seconds, 0 or more", "5"),
+    "replay": ("a section", ""),
+    "replay.functions": (_FUNCTIONS, '["normalize", "BIN2B64/1"]'),
+    "replay.identity": (_FUNCTIONS, '["lower_ascii/1"]'),
+    "replay.baseline": ("the path of an SQL file (a string)", '"db/base_schema.sql"'),
+    "history": ("a section", ""),
+    "history.table": ("a table name (a string)", '"schema_migrations"'),
+    "history.checksum": ('"sha256", or no checksum key', '"sha256"'),
+    "history.version_pointer": ("a section", ""),
+    "history.version_pointer.table": ("a table name (a string)", '"settings"'),
+    "history.version_pointer.key": ("the key of the version's row (a string)", '"version"'),
+}
+
+
+def _expected(key: str) -> tuple[str, str]:
+    if key == "migrations_format":
+        return "one of " + ", ".join(migrations_formats()), '"flyway"'
+    if key == "history.kind":
+        return "one of " + ", ".join(history_kinds()), '"table"'
+    if key in _EXPECTED:
+        return _EXPECTED[key]
+    # The other keys name columns: version_column = "version".
+    return _COLUMN, json.dumps(key.rpartition(".")[2].removesuffix("_column"))
+
+
+def _known(model: type[BaseModel]) -> str:
+    return ", ".join(k for k in model.model_fields if k not in _RESERVED)
+
+
+def _header(p: Path, section: str) -> str:
+    return "[" + ("tool.driftcheck." if p.name == PYPROJECT else "") + section + "]"
+
+
+def _shown(value: Any, limit: int = 60) -> str:
+    """A value as it would be written in TOML."""
+    if isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, str):
+        # A regex reads best as a literal string: no doubled backslashes.
+        literal = "\\" in value and "'" not in value and "\n" not in value
+        text = f"'{value}'" if literal else json.dumps(value, ensure_ascii=False)
+    elif isinstance(value, list | tuple):
+        text = "[" + ", ".join(_shown(v, limit) for v in value) + "]"
+    elif isinstance(value, dict):
+        text = "{" + ", ".join(f"{k} = {_shown(v, limit)}" for k, v in value.items()) + "}"
+    else:
+        text = str(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _explain(exc: ValidationError, p: Path) -> ConfigError:
+    """One pydantic error, in the file's own terms."""
+    where = _where(p)
+    err = exc.errors()[0]
+    loc = [str(x) for x in err["loc"] if not isinstance(x, int)]
+    index = next((x for x in err["loc"] if isinstance(x, int)), None)
+    key = ".".join(loc)
+    section, _, leaf = key.rpartition(".")
+    given = err.get("input")
+    kind = err["type"]
+
+    if kind == "extra_forbidden":
+        model = _SECTIONS.get(section, Config)
+        return ConfigError(
+            f"{where}: unknown key {key!r}",
+            hint=f"known keys here: {_known(model)}",
+            code="config_key",
+        )
+    under = f" under {_header(p, section)}" if section else ""
+    bad = err.get("ctx", {}).get("error") if kind == "value_error" else None
+    if isinstance(bad, _Bad):
+        # A rule across keys has no key of its own.
+        what = f"{key} = {_shown(given)}: {bad.problem}" if key else bad.problem
+        return ConfigError(f"{where}: {what}", hint=bad.hint + under, code="config_value")
+    expected, example = _expected(key)
+    if kind == "missing":
+        return ConfigError(
+            f"{where}: {key} is required{under}",
+            hint=f"add it, e.g. {leaf} = {example}",
+            code="config_value",
+        )
+    if expected == "a section":
+        given_line = f"{leaf} = {_shown(given)}"
+        return ConfigError(
+            f"{where}: {given_line}: expected a section",
+            hint=f"write its keys under a {_header(p, key)} header",
+            code="config_value",
+        )
+    if index is not None:
+        return ConfigError(
+            f"{where}: {key}: item {index + 1} is {_shown(given)}, not a string",
+            hint=f"quote each item, e.g. {leaf} = {example}{under}",
+            code="config_value",
+        )
+    if expected.startswith("a list") and isinstance(given, str):
+        return ConfigError(
+            f"{where}: {key} = {_shown(given)}: expected {expected}, not a string",
+            hint=f"write it as a list: {leaf} = [{_shown(given)}]{under}",
+            code="config_value",
+        )
+    return ConfigError(
+        f"{where}: {key} = {_shown(given)}: expected {expected}",
+        hint=f"e.g. {leaf} = {example}{under}",
+        code="config_value",
+    )

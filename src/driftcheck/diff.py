@@ -28,28 +28,59 @@ from driftcheck.changes import (
     Verb,
     sort_changes,
 )
-from driftcheck.compare import Attr, Kind, Members, Side, form, member_key, rules, side
+from driftcheck.compare import (
+    Attr,
+    Kind,
+    Members,
+    Side,
+    Wording,
+    form,
+    member_key,
+    rules,
+    side,
+    worded,
+    wording,
+)
 from driftcheck.model import Schema, shape_hash
 from driftcheck.normalize import fold
 
-__all__ = ["Change", "diff_schemas", "sort_changes"]
+__all__ = ["Change", "Wording", "diff_schemas", "operand_wording", "sort_changes"]
 
 
 def diff_schemas(
-    expected: Schema, actual: Schema, same: Collection[tuple[str, str]] = ()
+    expected: Schema,
+    actual: Schema,
+    same: Collection[tuple[str, str]] = (),
+    wording: Wording | None = None,
 ) -> list[Change]:
     """Every difference between `expected` and `actual`, sorted deterministically.
 
     `same` may name objects, as (kind, folded name), already known to be equal
     in comparison form: they are not compared again (a speed-up for searching
     many versions; the final report always diffs everything).
+
+    `wording` names the two sides in the messages; by default the expected side is
+    the migrations and the actual side the database (validate's wording).
     """
-    d = _Differ(same)
-    d.objects("table", expected.tables.values(), actual.tables.values())
-    d.objects("index", expected.indexes.values(), actual.indexes.values())
-    d.objects("view", expected.views.values(), actual.views.values())
-    d.objects("trigger", expected.triggers.values(), actual.triggers.values())
-    return sort_changes(d.changes)
+    with worded(wording):
+        d = _Differ(same)
+        d.objects("table", expected.tables.values(), actual.tables.values())
+        d.objects("index", expected.indexes.values(), actual.indexes.values())
+        d.objects("view", expected.views.values(), actual.views.values())
+        d.objects("trigger", expected.triggers.values(), actual.triggers.values())
+        return sort_changes(d.changes)
+
+
+def operand_wording(a: str, b: str) -> Wording:
+    """The wording for `diff A B`: each side named by its letter and what it is
+    (`version:0004` -> "A (version 0004)", a path -> "B (path)")."""
+
+    def label(letter: str, spec: str) -> str:
+        if spec.startswith("version:"):
+            return f"{letter} (version {spec.removeprefix('version:')})"
+        return f"{letter} ({spec})"
+
+    return Wording(expected=label("A", a), actual=label("B", b))
 
 
 T = TypeVar("T")
@@ -181,7 +212,7 @@ class _Differ:
                     actual=a.name,
                     # Statements name tables and views; indexes and triggers rarely.
                     severity="error" if kind in ("table", "view") else "warning",
-                    message=f"{kind} {e.name} is named {a.name} in the database "
+                    message=f"{kind} {e.name} is named {a.name} in {wording().actual} "
                     "(same definition, different name)",
                 )
         label = _LABEL[kind]
@@ -195,7 +226,7 @@ class _Differ:
                 path=o.name,
                 expected=_summary(o),
                 severity=_SEVERITY[kind](o, True),
-                message=f"{label(o)} is missing",
+                message=f"{label(o)} {wording().missing}",
             )
         for o in unexpected:
             self.add(
@@ -206,8 +237,7 @@ class _Differ:
                 path=o.name,
                 actual=_summary(o),
                 severity=_SEVERITY[kind](o, False),
-                message=f"{label(o)} exists in the database but no migration creates it"
-                f"{consequence(o)}",
+                message=f"{label(o)} {wording().unexpected}{consequence(o)}",
             )
         for e, a in pairs:
             if (kind, fold(e.name)) not in self.same and not _identical(e, a):
@@ -228,8 +258,8 @@ class _Differ:
                 expected=e.name,
                 actual=a.name,
                 severity="info",
-                message=f"{kind} {e.name} is spelled {a.name} in the database (SQLite ignores "
-                "the case of names; tools that read sqlite_schema see it)",
+                message=f"{kind} {e.name} is spelled {a.name} in {wording().actual} "
+                "(SQLite ignores the case of names; tools that read sqlite_schema see it)",
             )
         differs = self.attrs(e, kind, k.attrs, e, a, se, sa, prefix, e.name, e.name)
         for note in k.notes:
@@ -365,7 +395,7 @@ class _Differ:
                     expected=m.name_of(x),
                     actual=m.name_of(y),
                     severity="info",
-                    message=f"{prefix} is spelled {m.name_of(y)} in the database (SQLite "
+                    message=f"{prefix} is spelled {m.name_of(y)} in {wording().actual} (SQLite "
                     "ignores the case of names, but result column names keep it)",
                 )
             self.attrs(

@@ -85,6 +85,14 @@ def load_migrations(s: Settings) -> MigrationSet:
             "`migrations` in driftcheck.toml",
             code="usage",
         )
+    origin = s.origin("migrations")
+    if origin and not s.migrations.startswith("python:") and not Path(s.migrations).exists():
+        raise MigrationError(
+            f"migrations directory not found: {s.migrations} ({origin})",
+            hint=f"paths in the config file are relative to its directory "
+            f"({Path(s.config.source).parent}); fix it there, or pass --migrations",
+            code="migrations_missing",
+        )
     return load(s.migrations, s.migrations_format, s.migrations_pattern)
 
 

@@ -28,6 +28,7 @@ class Ignore:
 
     def __init__(self, patterns: Sequence[str], tables: Collection[str] = ()) -> None:
         self.globs: list[tuple[str, str]] = []
+        self.patterns: list[str] = []  # as written, in step with `globs`
         for pattern in patterns:
             kind, sep, glob = pattern.partition(":")
             if not sep:
@@ -40,6 +41,7 @@ class Ignore:
                     code="config_value",
                 )
             self.globs.append((kind, normalize.fold(glob)))
+            self.patterns.append(pattern)
         self.tables = {normalize.fold(t) for t in tables}
         self._seen: dict[tuple[str, str, str | None], bool] = {}
 
@@ -48,6 +50,23 @@ class Ignore:
 
     def _match(self, kind: str, folded: str) -> bool:
         return any((not k or k == kind) and fnmatch.fnmatchcase(folded, g) for k, g in self.globs)
+
+    def _rule(self, kind: str, name: str) -> str | None:
+        """The first pattern, as written, that matches an object of `kind` named `name`."""
+        folded = normalize.fold(name)
+        for (k, g), pattern in zip(self.globs, self.patterns, strict=True):
+            if (not k or k == kind) and fnmatch.fnmatchcase(folded, g):
+                return pattern
+        return None
+
+    def rule(self, obj: SchemaObject) -> str | None:
+        """Why `obj` is left out: the pattern matching it, or its table's pattern."""
+        table = getattr(obj, "table", None)
+        if obj.kind != "table" and table is not None:
+            found = self._rule("table", table)
+            if found is not None:
+                return found
+        return self._rule(obj.kind, obj.name)
 
     def table(self, name: str) -> bool:
         folded = normalize.fold(name)
@@ -78,6 +97,27 @@ def ignore_objects(
     """Objects not ignored; `tables` (folded names) are left out with what is on them."""
     ignored = Ignore(patterns, tables)
     return [o for o in objects if not ignored(o)] if ignored else list(objects)
+
+
+def ignored_by_rules(
+    schema: Schema, patterns: Sequence[str], internal: Collection[str] = ()
+) -> list[tuple[SchemaObject, str]]:
+    """The objects of `schema` that `patterns` leave out, each with the pattern that did.
+
+    History tables (`internal`, folded) and what is on them are not listed: they are
+    never schema, whatever the patterns say."""
+    if not patterns:
+        return []
+    rules = Ignore(patterns)
+    history = Ignore((), internal)
+    found = []
+    for obj in schema.objects():
+        if history(obj):
+            continue
+        pattern = rules.rule(obj)
+        if pattern is not None:
+            found.append((obj, pattern))
+    return found
 
 
 def _without(state: VersionState, drop: set[ObjectKey], removed: set[ObjectKey]) -> VersionState:

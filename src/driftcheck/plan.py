@@ -15,8 +15,9 @@ one), an earlier form, or neither. From those verdicts and the history:
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from driftcheck.changes import Change, severe
@@ -40,6 +41,8 @@ _SEVERE = ("error", "warning")
 class Plan:
     entries: list[PlanEntry]
     attributed: set[ObjectKey]  # objects whose differences a version explains
+    # The changes no version explains (the unattributed flag's evidence).
+    unexplained: list[Change] = field(default_factory=list)
 
     def count(self, action: str) -> int:
         return sum(1 for e in self.entries if e.action == action)
@@ -75,8 +78,50 @@ def footprint(states: Sequence[VersionState], i: int, segments: Segments) -> lis
     return keys
 
 
-def _verdict(runs: list[Run], i: int, actual: Form, last: int, effective: int) -> Verdict:
-    """Does the database hold version i's form of the object (or a later one)?"""
+Item = tuple[str, str, str | None]  # (object_type, folded name, attribute) of a change
+
+
+def _items(changes: list[Change]) -> set[Item]:
+    return {(c.object_type, fold(c.name), c.attribute) for c in changes}
+
+
+@dataclass
+class Reading:
+    """What the database has of one object, read against the runs of its forms.
+
+    When the database has a form some version gives, `matching` holds those
+    versions' ranges. Otherwise the object belongs to the run whose form is
+    closest (`closest`, an index into `spans`), and each difference from that
+    form lies with the latest version up to it whose own change covers it (see
+    `_covers`). That version explains the difference (`blame`) when its file
+    changed after it ran (the database holds what the old text made), or when it
+    is the closest run's own version (its change went another way). What no
+    version explains is `loose`: drift beside the versions' changes, which their
+    verdicts ignore.
+    """
+
+    spans: list[tuple[int, int, Form]]
+    matching: list[tuple[int, int]]
+    closest: int | None = None
+    blame: dict[int, set[Item]] = field(default_factory=dict)
+    loose: set[Item] = field(default_factory=set)
+
+    @property
+    def start(self) -> int:
+        assert self.closest is not None
+        return self.spans[self.closest][0]
+
+    @property
+    def explained(self) -> set[Item]:
+        return set().union(*self.blame.values()) if self.blame else set()
+
+
+def read_object(runs: list[Run], actual: Form, last: int, changed: frozenset[int]) -> Reading:
+    """How the database's form of an object relates to the versions' forms of it.
+
+    `changed`: the versions (state indexes) whose migration file changed after it
+    ran (recorded checksum differs).
+    """
     spans = [
         (start, runs[n + 1][0] - 1 if n + 1 < len(runs) else last, form)
         for n, (start, form) in enumerate(runs)
@@ -86,22 +131,40 @@ def _verdict(runs: list[Run], i: int, actual: Form, last: int, effective: int) -
     matching = [(a, b) for a, b, form in spans if form.shape == actual.shape]
     if not matching:
         matching = [(a, b) for a, b, form in spans if form.same(actual)]
-    if not matching and actual.obj is not None:
-        # The database has the object in a form no version gives: it belongs to the
-        # version whose form it is closest to. Versions before that one did their part
-        # (a later version's form is there); that version's own change was made
-        # another way; later versions' changes are not there.
-        closest = _closest(spans, actual.obj)
-        if closest is not None:
-            start = spans[closest][0]
-            if i != start:
-                return "yes" if i < start else "no"
-            # Did this version's own change go another way, or is the object's
-            # difference in something the version did not touch (then its change is
-            # present, and the rest is drift no version explains)?
-            before = spans[closest - 1][2].obj if closest > 0 else None
-            after = spans[closest][2].obj
-            return "neither" if _overlap(before, after, actual.obj) else "yes"
+    reading = Reading(spans, matching)
+    if matching or actual.obj is None:
+        return reading
+    closest = _closest(spans, actual.obj)
+    if closest is None:
+        return reading
+    reading.closest = closest
+    after = spans[closest][2].obj
+    drift = severe(_changes(after, actual.obj))
+    # What each version up to the closest run made of the object (None: created it).
+    made = {spans[n][0]: _made(spans[n - 1][2].obj, spans[n][2].obj) for n in range(1, closest + 1)}
+    for c in drift:
+        item = (c.object_type, fold(c.name), c.attribute)
+        by = _blame(made, c)
+        # The latest version whose change covers it explains it, if its file
+        # changed or it is the closest run's own; an earlier version's part of
+        # the object, changed by hand beside a later version's change, is drift.
+        if by is not None and (by in changed or by == reading.start):
+            reading.blame.setdefault(by, set()).add(item)
+        else:
+            reading.loose.add(item)
+    return reading
+
+
+def _verdict(reading: Reading, i: int, effective: int) -> Verdict:
+    """Does the database hold version i's form of the object (or a later one)?"""
+    if reading.closest is not None:
+        # The database has the object in a form no version gives: versions after the
+        # closest run's are not there; up to it, a version's change is there unless a
+        # difference is blamed on it (its change was made another way).
+        if i > reading.start:
+            return "no"
+        return "neither" if i in reading.blame else "yes"
+    matching = reading.matching
     yes = any(end >= i for _, end in matching)
     no = any(start < i for start, _ in matching)
     if yes and no:  # the same form before and after (e.g. created, later dropped)
@@ -125,15 +188,62 @@ def _changes(expected: SchemaObject | None, actual: SchemaObject | None) -> list
     )
 
 
-def _overlap(before: SchemaObject | None, after: SchemaObject | None, actual: SchemaObject) -> bool:
-    """Whether the object differs from `after` in what the version changed (before -> after)."""
+@dataclass(frozen=True)
+class Made:
+    """What a version changed of an object: attributes, and parts it added or removed;
+    `renamed`: added parts defined as a removed one was (new -> old folded name): a
+    rename keeps the rest of the part."""
+
+    items: set[Item]
+    parts: set[tuple[str, str]]
+    renamed: dict[tuple[str, str], str]
+
+
+def _made(before: SchemaObject | None, after: SchemaObject | None) -> Made | None:
+    """What a version changed of an object (before -> after); None: it created it."""
     if before is None or after is None:
-        return True  # the version created it: all of it is the version's
-    made = {(c.object_type, fold(c.name), c.attribute) for c in _changes(before, after)}
-    drift = {(c.object_type, fold(c.name), c.attribute) for c in severe(_changes(after, actual))}
-    # A part the version added or removed counts whatever attribute differs now.
-    parts = {(t, n) for t, n, a in made if a is None}
-    return bool(made & drift) or any((t, n) in parts for t, n, _ in drift)
+        return None
+    changes = _changes(before, after)
+    parts: set[tuple[str, str]] = {
+        (c.object_type, fold(c.name)) for c in changes if c.change != "changed"
+    }
+    gone: dict[tuple[str, str], str] = {}
+    for c in changes:
+        if c.change == "missing":
+            gone.setdefault((c.object_type, repr(c.expected)), fold(c.name))
+    renamed: dict[tuple[str, str], str] = {
+        (c.object_type, fold(c.name)): gone[(c.object_type, repr(c.actual))]
+        for c in changes
+        if c.change == "unexpected" and (c.object_type, repr(c.actual)) in gone
+    }
+    return Made(_items(changes), parts, renamed)
+
+
+def _covers(made: Made | None, c: Change, name: str) -> bool:
+    """Whether a difference (in the part called `name` at that version) lies in what
+    a version changed: an attribute it changed, or anything of a part it added or
+    removed (all of an object it created); of a part it renamed, only its presence."""
+    if made is None:
+        return True
+    part = (c.object_type, name)
+    if (c.object_type, name, c.attribute) in made.items:
+        return True
+    if part in made.renamed:
+        return c.change != "changed"
+    return part in made.parts
+
+
+def _blame(made: dict[int, Made | None], c: Change) -> int | None:
+    """The latest version whose change covers a difference, following the part back
+    through renames."""
+    name = fold(c.name)
+    for v in sorted(made, reverse=True):
+        m = made[v]
+        if _covers(m, c, name):
+            return v
+        if m is not None:
+            name = m.renamed.get((c.object_type, name), name)
+    return None
 
 
 def _effect(before: Form, after: Form) -> Literal["creates", "changes", "drops"]:
@@ -146,7 +256,9 @@ def _evidence(
     key: ObjectKey,
     runs: list[Run],
     verdict: Verdict,
+    exists: bool,
 ) -> Evidence:
+    """`exists`: whether the database has the object at all (in any form)."""
     before = next(form for start, form in reversed(runs) if start < i)
     after = next(form for start, form in runs if start == i)
     obj = states[i].objects.get(key) or states[i - 1].objects.get(key)
@@ -156,7 +268,7 @@ def _evidence(
     where = f" on {table}" if table and key[0] != "table" else ""
     has = {
         "yes": "the database has it",
-        "no": "the database does not have it",
+        "no": "the database has the earlier form" if exists else "the database does not have it",
         "neither": "the database has it in another form",
     }[verdict]
     if effect == "drops":
@@ -173,6 +285,29 @@ def _evidence(
         present={"yes": True, "no": False, "neither": None}[verdict],
         message=f"{effect} {key[0]} {name}{where}: {has}",
     )
+
+
+def changed_files(
+    states: Sequence[VersionState],
+    history: History | None,
+    store: Store | None,
+    migrations: dict[str, Migration],
+) -> frozenset[int]:
+    """The versions (state indexes) whose migration file changed after it ran."""
+    if history is None or not history.exists or store is None:
+        return frozenset()
+    out = set()
+    for i, st in enumerate(states):
+        m = migrations.get(st.version or "")
+        entry = history.entry(st.version) if st.version else None
+        if (
+            m is not None
+            and entry is not None
+            and history.is_recorded(m.version)
+            and store.checksum_state(entry, m) == "mismatch"
+        ):
+            out.add(i)
+    return frozenset(out)
 
 
 def build_plan(
@@ -193,15 +328,23 @@ def build_plan(
     entries: list[tuple[tuple[Any, ...], PlanEntry]] = []
     status: dict[int, str] = {}  # state index -> present | absent | partial | conflict
     attributed: set[ObjectKey] = set()
+    changed = changed_files(states, history, store, migrations)
+    readings: dict[ObjectKey, Reading] = {}
+
+    def reading(k: ObjectKey) -> Reading:
+        found = readings.get(k)
+        if found is None:
+            found = readings[k] = read_object(segments[k], current.get(k, absent), last, changed)
+        return found
 
     for i in range(1, len(states)):
         st = states[i]
         version = st.version or ""
         keys = footprint(states, i, segments)
-        verdicts = {
-            k: _verdict(segments[k], i, current.get(k, absent), last, effective) for k in keys
-        }
-        evidence = [_evidence(states, i, k, segments[k], v) for k, v in verdicts.items()]
+        verdicts = {k: _verdict(reading(k), i, effective) for k in keys}
+        evidence = [
+            _evidence(states, i, k, segments[k], v, k in current) for k, v in verdicts.items()
+        ]
         for k, v in verdicts.items():
             if (v == "yes" and i > effective) or (v != "yes" and i <= effective):
                 attributed.add(k)
@@ -273,7 +416,23 @@ def build_plan(
                     )
                 )
 
-    unexplained = [c for c in changes if c.severity in _SEVERE and c.owner.key not in attributed]
+    # Where the database's form of an object is closest to the form it should have at
+    # the effective version, each of its differences is explained or not on its own:
+    # one version's changed file or changed part does not explain a hand change beside.
+    by_item: dict[ObjectKey, set[Item]] = {}
+    for k, r in readings.items():
+        if r.closest is not None and r.start <= effective <= r.spans[r.closest][1]:
+            by_item[k] = r.explained
+    unexplained = [
+        c
+        for c in changes
+        if c.severity in _SEVERE
+        and (
+            (c.object_type, fold(c.name), c.attribute) not in by_item[c.owner.key]
+            if c.owner.key in by_item
+            else c.owner.key not in attributed
+        )
+    ]
     result = [e for _, e in sorted(entries, key=lambda x: x[0])]
     if unexplained:
         result.append(
@@ -282,8 +441,7 @@ def build_plan(
                 name=None,
                 action="flag",
                 code="unattributed",
-                reason=f"{len(unexplained)} change{'s' if len(unexplained) != 1 else ''} in the "
-                "database that no version explains (made by hand?)",
+                reason=unattributed_reason(unexplained),
                 evidence=[
                     Evidence(
                         object_type=c.object_type,
@@ -297,7 +455,67 @@ def build_plan(
                 ],
             )
         )
-    return Plan(result, attributed)
+    return Plan(result, attributed, unexplained)
+
+
+def _part_label(c: Change) -> str:
+    """A change's object or part, as the unattributed flag names it."""
+    if c.object_type == c.owner.kind and fold(c.name) == fold(c.owner.name):
+        on = f" on {c.table}" if c.object_type in ("index", "trigger") and c.table else ""
+        return f"{c.object_type} {c.name}{on}"
+    if c.object_type == "column":
+        return f"column {c.table}.{c.name}"
+    if c.object_type == "check":
+        check = c.name if c.name.startswith("CHECK") else f"CHECK {c.name}"
+        return f"{check} on {c.table}"
+    if c.object_type == "foreign_key":
+        return f"foreign key {c.name} on {c.table}"
+    if c.object_type == "index":
+        return f"UNIQUE constraint {c.name} on {c.table}"
+    return f"{c.object_type} {c.name}"
+
+
+def _glob(name: str) -> str:
+    """A name as an ignore glob that matches it alone (fnmatch's own escapes)."""
+    return "".join(f"[{ch}]" if ch in "*?[" else ch for ch in name)
+
+
+def unattributed_reason(unexplained: list[Change]) -> str:
+    """What no version explains, object by object, and the `ignore` line that leaves
+    the whole objects among them out of the check (parts of a table cannot be)."""
+    labels: dict[str, list[str]] = {}  # label -> what differs (attributes, missing)
+    patterns: dict[str, None] = {}
+    parts: dict[str, None] = {}  # tables with a part or attribute changed by hand
+    for c in unexplained:
+        notes = labels.setdefault(_part_label(c), [])
+        note = "missing" if c.change == "missing" else c.attribute if c.change == "changed" else ""
+        if note and note not in notes:
+            notes.append(note)
+        if c.owner.kind != "table":
+            patterns[f"{c.owner.kind}:{_glob(c.owner.name)}"] = None
+        elif c.object_type == "table" and c.change in ("missing", "unexpected"):
+            patterns[f"table:{_glob(c.owner.name)}"] = None
+        else:
+            parts[c.owner.name] = None
+    named = ", ".join(f"{k} ({', '.join(v)})" if v else k for k, v in labels.items())
+    n = len(unexplained)
+    text = (
+        f"{n} change{'s' if n != 1 else ''} in the database that no version explains "
+        f"(made by hand?): {named}"
+    )
+    if patterns:
+        line = ", ".join(json.dumps(p, ensure_ascii=False) for p in patterns)
+        text += f". To leave {'them' if len(patterns) > 1 else 'it'} out of the check, add to "
+        text += f"driftcheck.toml: ignore = [{line}]"
+    if parts:
+        tables = ", ".join(parts)
+        whole = ", ".join(json.dumps(f"table:{_glob(t)}", ensure_ascii=False) for t in parts)
+        text += (
+            f". A column, CHECK, foreign key or UNIQUE constraint cannot be ignored alone, only "
+            f"with its whole table ({whole}): bring {tables} in line instead "
+            "(`driftcheck plan --format sql` prints the SQL)"
+        )
+    return text
 
 
 def _store_label(history: History) -> str:

@@ -12,15 +12,21 @@ from driftcheck.effective import Effective
 from driftcheck.errors import DriftcheckError
 from driftcheck.expected import Expected
 from driftcheck.history import History, Store
+from driftcheck.model import SchemaObject
+from driftcheck.normalize import fold
 from driftcheck.plan import Plan
 from driftcheck.report.model import (
     ErrorInfo,
     HistoryInfo,
     HistoryVersion,
+    IgnoredObject,
+    Migrations,
     Report,
     Target,
     Tool,
 )
+
+_KIND_ORDER = {"table": 0, "index": 1, "view": 2, "trigger": 3}
 
 
 def now() -> str:
@@ -56,6 +62,31 @@ def status_of(
     if effective.index < len(expected.states) - 1 or plan.count("apply"):
         return "pending"
     return "clean"
+
+
+def migrations_info(expected: Expected) -> Migrations:
+    """What the report says about the migrations, with the loader's notes (files left
+    out, and why), which would otherwise go unsaid."""
+    info = expected.info()
+    notes = list(expected.migration_set.notes) if expected.migration_set is not None else []
+    return info.model_copy(update={"notes": notes}) if notes else info
+
+
+def ignored_info(found: list[tuple[SchemaObject, str]]) -> list[IgnoredObject]:
+    """The objects `ignore` rules left out, sorted: tables first, then by name."""
+    items = [
+        IgnoredObject(
+            object_type=obj.kind,
+            name=obj.name,
+            table=getattr(obj, "table", None),
+            pattern=pattern,
+        )
+        for obj, pattern in found
+    ]
+    return sorted(
+        items,
+        key=lambda i: (_KIND_ORDER[i.object_type], fold(i.name), i.name, i.table or ""),
+    )
 
 
 def history_info(history: History, store: Store | None, expected: Expected) -> HistoryInfo:

@@ -27,6 +27,8 @@ class Settings:
     database: str | None = None
     expected_dir: str | None = None  # --expected: snapshots alone, no migrations
     progress: Progress | None = None
+    busy_timeout_override: float | None = None  # --busy-timeout
+    flags: frozenset[str] = frozenset()  # the settings given on the command line
 
     @classmethod
     def from_config(
@@ -39,6 +41,7 @@ class Settings:
         database: str | None = None,
         expected_dir: str | None = None,
         progress: Progress | None = None,
+        busy_timeout: float | None = None,
     ) -> Settings:
         return cls(
             config=config,
@@ -48,7 +51,30 @@ class Settings:
             database=database or config.database,
             expected_dir=expected_dir,
             progress=progress,
+            busy_timeout_override=busy_timeout,
+            flags=frozenset(
+                k
+                for k, v in (
+                    ("migrations", migrations),
+                    ("migrations_format", migrations_format),
+                    ("migrations_pattern", migrations_pattern),
+                    ("database", database),
+                )
+                if v
+            ),
         )
+
+    def origin(self, key: str) -> str | None:
+        """Where a setting came from when it was the config file ("`migrations` in
+        /p/driftcheck.toml"), for messages; None for a flag or a default."""
+        return None if key in self.flags else self.config.origin(key)
+
+    @property
+    def busy_timeout(self) -> float:
+        """Seconds to wait for another process's lock: --busy-timeout, else the config's."""
+        if self.busy_timeout_override is not None:
+            return self.busy_timeout_override
+        return self.config.busy_timeout
 
     @property
     def functions(self) -> tuple[FunctionStub, ...]:

@@ -1,10 +1,10 @@
 """Migration history stores: where the application records which versions ran.
 
 `find_store` picks the store (`[history] kind`, or detection by what the
-database contains); each store module reads (and, for `apply`, writes) one
-layout: driftcheck's own table, an application's table described in the
-config, `PRAGMA user_version`, and the tables of Flyway, golang-migrate,
-dbmate, sqlx, diesel and goose.
+database contains); each store module reads (and, for `apply`, `resolve`,
+`repair` and `baseline`, writes) one layout: driftcheck's own table, an
+application's table described in the config, `PRAGMA user_version`, and the
+tables of Flyway, golang-migrate, dbmate, sqlx, diesel and goose.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from driftcheck.history.own import OwnStore
 from driftcheck.history.sqlx import SqlxStore
 from driftcheck.history.table import TableStore
 from driftcheck.history.user_version import UserVersionStore, numeric_version
+from driftcheck.kinds import HISTORY_STORES
 from driftcheck.migrations.model import MigrationSet
 from driftcheck.normalize import fold
 
@@ -50,6 +51,8 @@ STORES: dict[str, type[Store]] = {
         GooseStore,
     )
 }
+if tuple(STORES) != HISTORY_STORES:  # the light list the command line offers
+    raise RuntimeError(f"driftcheck.kinds.HISTORY_STORES is out of step with {list(STORES)}")
 
 # Tables that identify a tool by their name alone, in the order they are tried.
 _BY_NAME: tuple[type[Store], ...] = (OwnStore, FlywayStore, SqlxStore, DieselStore, GooseStore)

@@ -1,8 +1,10 @@
 """What every history store shares: the model of a history, and the store contract.
 
 A store reads the history an application (or its migration tool) keeps in the
-database, and, for `apply`, says which statements record a version the way
-that tool would. Every identifier that reaches SQL is quoted with `ident`.
+database, and says which statements change it the way that tool would: for
+`apply`, recording a version; for `resolve`, `repair` and `baseline`, marking a
+failed version applied, forgetting a version, accepting a file's checksum and
+recording a baseline. Every identifier that reaches SQL is quoted with `ident`.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar, Literal
 
 from driftcheck.config import HistoryConfig
+from driftcheck.errors import ConfigError
 from driftcheck.migrations.model import Migration
 from driftcheck.normalize import fold
 from driftcheck.versions import VersionKey, version_key
@@ -97,6 +100,8 @@ class Store:
     kind: ClassVar[str]
     default_table: ClassVar[str | None] = None
     checksum_algorithm: ClassVar[str | None] = None  # shown in reports; None: not stored
+    # True when the tool baselines only a history that holds nothing yet (Flyway).
+    baseline_needs_empty_history: ClassVar[bool] = False
 
     def __init__(self, config: HistoryConfig) -> None:
         self.config = config
@@ -133,6 +138,51 @@ class Store:
     def record(self, m: Migration, how: str, execution_ms: int, history: History) -> list[Write]:
         """Statements that record `m` as applied (`how`: "applied" or "recorded")."""
         raise NotImplementedError
+
+    # -- resolving what the plan flags (resolve, repair, baseline) ---------------
+    # Each writes what the store's own tool writes in the same situation, so the
+    # tool keeps working afterwards. A store that cannot do one says so.
+    def delete_rows(self, stored: str) -> list[Write]:
+        """Statements that delete every row of one version, spelled as stored."""
+        raise self.cannot("forget a single version")
+
+    def mark_applied(self, m: Migration, history: History) -> list[Write]:
+        """Record `m` as applied successfully, without running it: a failed row of it
+        goes first (the tool's own rerun would replace it), then the row the tool
+        writes after running it."""
+        failed = [e.version for e in entries_of(history, m.version) if not e.success]
+        writes = [w for stored in dict.fromkeys(failed) for w in self.delete_rows(stored)]
+        return writes + self.record(m, "recorded", 0, history)
+
+    def forget(self, version: str, previous: Migration | None, history: History) -> list[Write]:
+        """Statements after which the history no longer records `version` (nor a failed
+        try); `previous` is the migration before it, for stores that keep only the latest."""
+        stored = dict.fromkeys(e.version for e in entries_of(history, version))
+        return [w for spelling in stored for w in self.delete_rows(spelling)]
+
+    def set_checksum(self, m: Migration, entry: Entry, history: History) -> list[Write]:
+        """Statements that make the recorded checksum of `entry` the one of `m` now."""
+        raise self.cannot("store a checksum")
+
+    def baseline(self, migrations: list[Migration], history: History) -> list[Write]:
+        """Record `migrations` (every unrecorded version up to the baseline, in order)
+        as applied without running them."""
+        return [w for m in migrations for w in self.record(m, "recorded", 0, history)]
+
+    def cannot(self, what: str) -> ConfigError:
+        where = store_label(self.kind, self.table)
+        return ConfigError(
+            f"{self.kind} history ({where}) cannot {what}",
+            hint="change the history by hand with the tool's own commands, or choose another "
+            "store with --history",
+            code="history_unsupported",
+        )
+
+
+def entries_of(history: History, version: str) -> list[Entry]:
+    """Every entry of `version` (failed tries included), however the store spells it."""
+    key = history.key(version)
+    return [e for e in history.entries if history.key(e.version) == key]
 
 
 def table_exists(conn: sqlite3.Connection, name: str) -> bool:

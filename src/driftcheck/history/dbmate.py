@@ -37,3 +37,8 @@ class DbmateStore(Store):
     def record(self, m: Migration, how: str, execution_ms: int, history: History) -> list[Write]:
         assert self.table is not None
         return [(f"INSERT INTO {ident(self.table)} (version) VALUES (?)", (m.version,))]
+
+    def delete_rows(self, stored: str) -> list[Write]:
+        assert self.table is not None
+        # As `dbmate rollback`.
+        return [(f"DELETE FROM {ident(self.table)} WHERE version = ?", (stored,))]

@@ -52,3 +52,8 @@ class DieselStore(Store):
         return [
             (f"INSERT INTO {ident(self.table)} (version) VALUES (?)", (diesel_version(m.version),))
         ]
+
+    def delete_rows(self, stored: str) -> list[Write]:
+        assert self.table is not None
+        # As `diesel migration revert`.
+        return [(f"DELETE FROM {ident(self.table)} WHERE version = ?", (stored,))]

@@ -5,7 +5,15 @@ from __future__ import annotations
 import sqlite3
 import zlib
 
-from driftcheck.history.base import Entry, History, Store, Write, ident, text_or_none
+from driftcheck.history.base import (
+    Entry,
+    History,
+    Store,
+    Write,
+    entries_of,
+    ident,
+    text_or_none,
+)
 from driftcheck.migrations.model import Migration
 
 
@@ -16,10 +24,15 @@ def flyway_checksum(sql: str) -> int:
     return crc - (1 << 32) if crc >= 1 << 31 else crc
 
 
+BASELINE_DESCRIPTION = "<< Flyway Baseline >>"
+
+
 class FlywayStore(Store):
     kind = "flyway"
     default_table = "flyway_schema_history"
     checksum_algorithm = "Flyway CRC32 over lines"
+    # `flyway baseline` refuses a history that holds anything already.
+    baseline_needs_empty_history = True
 
     def read(self, conn: sqlite3.Connection) -> History:
         assert self.table is not None
@@ -104,5 +117,59 @@ class FlywayStore(Store):
                     flyway_checksum(m.sql),
                     execution_ms,
                 ),
+            )
+        ]
+
+    def delete_rows(self, stored: str) -> list[Write]:
+        assert self.table is not None
+        # Every row of the version but a BASELINE row (which stands for all below it).
+        return [
+            (
+                f"DELETE FROM {ident(self.table)} WHERE version = ? AND type <> 'BASELINE'",
+                (stored,),
+            )
+        ]
+
+    def mark_applied(self, m: Migration, history: History) -> list[Write]:
+        assert self.table is not None
+        # As `flyway repair` removes failed rows, then the row `migrate` inserts.
+        failed = dict.fromkeys(e.version for e in entries_of(history, m.version) if not e.success)
+        writes: list[Write] = [
+            (f'DELETE FROM {ident(self.table)} WHERE version = ? AND NOT "success"', (stored,))
+            for stored in failed
+        ]
+        return writes + self.record(m, "recorded", 0, history)
+
+    def forget(self, version: str, previous: Migration | None, history: History) -> list[Write]:
+        if not entries_of(history, version):
+            raise self.cannot(
+                f"forget version {version} alone: its BASELINE row ({history.baseline}) "
+                "stands for every version up to it"
+            )
+        return super().forget(version, previous, history)
+
+    def set_checksum(self, m: Migration, entry: Entry, history: History) -> list[Write]:
+        assert self.table is not None and entry.rank is not None
+        # As `flyway repair` realigns an applied row with its file: description and checksum.
+        return [
+            (
+                f"UPDATE {ident(self.table)} SET description = ?, checksum = ? "
+                "WHERE installed_rank = ?",
+                (m.name.replace("_", " "), flyway_checksum(m.sql), entry.rank),
+            )
+        ]
+
+    def baseline(self, migrations: list[Migration], history: History) -> list[Write]:
+        assert self.table is not None
+        t = ident(self.table)
+        # One BASELINE row, as `flyway baseline` writes it: it stands for every version
+        # up to it.
+        return [
+            (
+                f"INSERT INTO {t} (installed_rank, version, description, type, script, checksum, "
+                "installed_by, execution_time, success) "
+                f"VALUES ((SELECT COALESCE(MAX(installed_rank), 0) + 1 FROM {t}), "
+                "?, ?, 'BASELINE', ?, NULL, '', 0, 1)",
+                (migrations[-1].version, BASELINE_DESCRIPTION, BASELINE_DESCRIPTION),
             )
         ]

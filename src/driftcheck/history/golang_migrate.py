@@ -39,16 +39,31 @@ class GolangMigrateStore(Store):
         ]
 
     def record(self, m: Migration, how: str, execution_ms: int, history: History) -> list[Write]:
+        return self._set_version(m)
+
+    def _set_version(self, m: Migration | None) -> list[Write]:
+        """As golang-migrate's SetVersion(version, dirty=false): the table holds exactly
+        one row; with no version (NilVersion) it holds none."""
         assert self.table is not None
-        if not m.version.isdigit():
+        if m is not None and not m.version.isdigit():
             raise ConfigError(
                 f"version {m.version} is not a golang-migrate version",
                 hint="golang-migrate versions are whole numbers",
                 code="history_version",
             )
         t = ident(self.table)
-        # As golang-migrate's SetVersion: the table holds exactly one row.
-        return [
-            (f"DELETE FROM {t}", ()),
-            (f"INSERT INTO {t} (version, dirty) VALUES (?, ?)", (int(m.version), 0)),
-        ]
+        writes: list[Write] = [(f"DELETE FROM {t}", ())]
+        if m is not None:
+            writes.append((f"INSERT INTO {t} (version, dirty) VALUES (?, ?)", (int(m.version), 0)))
+        return writes
+
+    # One row stands for every version up to it: marking a version applied, forgetting
+    # it (`migrate force` to the version before) and a baseline all set that row.
+    def mark_applied(self, m: Migration, history: History) -> list[Write]:
+        return self._set_version(m)
+
+    def forget(self, version: str, previous: Migration | None, history: History) -> list[Write]:
+        return self._set_version(previous)
+
+    def baseline(self, migrations: list[Migration], history: History) -> list[Write]:
+        return self._set_version(migrations[-1])

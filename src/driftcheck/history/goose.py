@@ -60,3 +60,8 @@ class GooseStore(Store):
                 (int(m.version), 1),
             )
         ]
+
+    def delete_rows(self, stored: str) -> list[Write]:
+        assert self.table is not None
+        # As `goose down` (goose v3 deletes the version's rows).
+        return [(f"DELETE FROM {ident(self.table)} WHERE version_id = ?", (int(stored),))]

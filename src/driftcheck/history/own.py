@@ -63,3 +63,16 @@ class OwnStore(Store):
                 ),
             )
         ]
+
+    def delete_rows(self, stored: str) -> list[Write]:
+        assert self.table is not None
+        return [(f"DELETE FROM {ident(self.table)} WHERE version = ?", (stored,))]
+
+    def set_checksum(self, m: Migration, entry: Entry, history: History) -> list[Write]:
+        assert self.table is not None
+        return [
+            (
+                f"UPDATE {ident(self.table)} SET checksum = ? WHERE version = ?",
+                (m.checksum, entry.version),
+            )
+        ]

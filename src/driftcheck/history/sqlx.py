@@ -71,3 +71,20 @@ class SqlxStore(Store):
                 (int(m.version), m.name.replace("_", " "), checksum, execution_ms * 1_000_000),
             )
         ]
+
+    def delete_rows(self, stored: str) -> list[Write]:
+        assert self.table is not None
+        # As `sqlx migrate revert`.
+        return [(f"DELETE FROM {ident(self.table)} WHERE version = ?", (int(stored),))]
+
+    def set_checksum(self, m: Migration, entry: Entry, history: History) -> list[Write]:
+        assert self.table is not None
+        checksum = self.expected_checksum(m)
+        if checksum is None:
+            raise self.cannot(f"store a checksum for {m.label} (sqlx hashes one file)")
+        return [
+            (
+                f"UPDATE {ident(self.table)} SET checksum = ? WHERE version = ?",
+                (checksum, int(entry.version)),
+            )
+        ]

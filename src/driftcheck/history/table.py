@@ -164,20 +164,59 @@ class TableStore(Store):
                 tuple(values[r] for r in cols),
             )
         ]
+        return writes + self._set_pointer(m.version, history)
+
+    def _set_pointer(self, value: str | None, history: History) -> list[Write]:
+        """Keep the version pointer (when configured) at `value`; None removes its row."""
         pointer = self.config.version_pointer
-        if pointer is not None:
-            value = m.version
-            # Keep the pointer's own style: "13", not "0013", if that is how it is kept.
-            held = history.pointer
-            if held and held.isdigit() and not held.startswith("0") and value.isdigit():
-                value = str(int(value))
-            t, k, v = ident(pointer.table), ident(pointer.key_column), ident(pointer.value_column)
-            writes.append((f"UPDATE {t} SET {v} = ? WHERE {k} = ?", (value, pointer.key)))
-            writes.append(
-                (
-                    f"INSERT INTO {t} ({k}, {v}) SELECT ?, ? "
-                    f"WHERE NOT EXISTS (SELECT 1 FROM {t} WHERE {k} = ?)",
-                    (pointer.key, value, pointer.key),
-                )
-            )
+        if pointer is None:
+            return []
+        t, k, v = ident(pointer.table), ident(pointer.key_column), ident(pointer.value_column)
+        if value is None:
+            return [(f"DELETE FROM {t} WHERE {k} = ?", (pointer.key,))]
+        # Keep the pointer's own style: "13", not "0013", if that is how it is kept.
+        held = history.pointer
+        if held and held.isdigit() and not held.startswith("0") and value.isdigit():
+            value = str(int(value))
+        return [
+            (f"UPDATE {t} SET {v} = ? WHERE {k} = ?", (value, pointer.key)),
+            (
+                f"INSERT INTO {t} ({k}, {v}) SELECT ?, ? "
+                f"WHERE NOT EXISTS (SELECT 1 FROM {t} WHERE {k} = ?)",
+                (pointer.key, value, pointer.key),
+            ),
+        ]
+
+    def delete_rows(self, stored: str) -> list[Write]:
+        assert self.table is not None
+        # Compared as text, the way `read` turns every stored version into a string.
+        col = ident(self.config.version_column)
+        return [(f"DELETE FROM {ident(self.table)} WHERE CAST({col} AS TEXT) = ?", (stored,))]
+
+    def forget(self, version: str, previous: Migration | None, history: History) -> list[Write]:
+        writes = super().forget(version, previous, history)
+        held = history.pointer
+        if held is not None and history.key(held) == history.key(version):
+            # The pointer followed the history to this version: it goes back with it.
+            rest = [
+                e.version for e in history.entries if history.key(e.version) != history.key(version)
+            ]
+            writes += self._set_pointer(max(rest, key=history.key) if rest else None, history)
         return writes
+
+    def set_checksum(self, m: Migration, entry: Entry, history: History) -> list[Write]:
+        assert self.table is not None
+        col = self.config.checksum_column
+        if not col:
+            raise self.cannot("store a checksum (no checksum_column is configured)")
+        # In the form the row holds it: driftcheck's "sha256:<hex>", or the bare digest.
+        keep_prefix = str(entry.checksum or "").startswith("sha256:")
+        value = m.checksum if keep_prefix else m.checksum.removeprefix("sha256:")
+        version = ident(self.config.version_column)
+        return [
+            (
+                f"UPDATE {ident(self.table)} SET {ident(col)} = ? "
+                f"WHERE CAST({version} AS TEXT) = ?",
+                (value, entry.version),
+            )
+        ]

@@ -34,6 +34,22 @@ class UserVersionStore(Store):
         return []
 
     def record(self, m: Migration, how: str, execution_ms: int, history: History) -> list[Write]:
+        return self._set_version(m)
+
+    # The pragma stands for every version up to it: marking a version applied,
+    # forgetting it (back to the version before) and a baseline all set it.
+    def mark_applied(self, m: Migration, history: History) -> list[Write]:
+        return self._set_version(m)
+
+    def forget(self, version: str, previous: Migration | None, history: History) -> list[Write]:
+        return self._set_version(previous)
+
+    def baseline(self, migrations: list[Migration], history: History) -> list[Write]:
+        return self._set_version(migrations[-1])
+
+    def _set_version(self, m: Migration | None) -> list[Write]:
+        if m is None:
+            return [("PRAGMA user_version = 0", ())]
         n = numeric_version(m.version)
         if n is None:
             raise ConfigError(

@@ -6,21 +6,12 @@ import re
 from dataclasses import dataclass, field
 
 from driftcheck.errors import MigrationError
+from driftcheck.kinds import MIGRATION_FORMATS
 from driftcheck.migrations.model import Statement
 from driftcheck.migrations.split import block_statement, skip_trivia, split_into
 
 # Formats of a migrations directory (MigrationSet.format; --migrations-format).
-DIRECTORY_FORMATS = (
-    "plain",
-    "flyway",
-    "golang-migrate",
-    "dbmate",
-    "goose",
-    "sqlx",
-    "diesel",
-    "dirs",
-    "pattern",
-)
+DIRECTORY_FORMATS = MIGRATION_FORMATS
 # Formats whose migrations are files directly in the directory.
 FLAT_FORMATS = ("plain", "flyway", "golang-migrate", "dbmate", "goose", "sqlx")
 
@@ -54,6 +45,106 @@ _SQLX = re.compile(r"(?P<version>\d+)_(?P<name>.+?)(?:\.(?P<direction>up|down))?
 _SECTIONED = re.compile(r"(?P<version>\d+)(?:_(?P<name>.*))?\.sql")
 DIESEL_DIR = re.compile(r"(?P<version>\d[\d-]*)_(?P<name>.+)")
 VERSION_DIR = re.compile(r"\d+(?:\.\d+)*")
+
+# Flyway's SQL callbacks (beforeMigrate.sql, afterEachMigrate__notify.sql) live
+# among the migrations and are not migrations.
+FLYWAY_CALLBACK = re.compile(r"(?:before|after)[A-Z][A-Za-z]*(?:__.*)?\.sql")
+
+# Words that name the SQL files projects keep beside their migrations without
+# meaning them as migrations: schema dumps (Rails' structure.sql, dbmate's
+# schema.sql, memos' LATEST.sql), seeds, fixtures, snapshots. An unversioned
+# .sql file named with none of them was most likely meant as a migration.
+_NOT_MIGRATION_WORDS = frozenset(
+    {
+        "schema",
+        "structure",
+        "latest",
+        "dump",
+        "seed",
+        "seeds",
+        "seeding",
+        "fixture",
+        "fixtures",
+        "sample",
+        "samples",
+        "baseline",
+        "snapshot",
+        "testdata",
+        "demo",
+    }
+)
+_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+
+
+def is_known_non_migration(filename: str) -> bool:
+    """Whether an unversioned .sql file is, by its name, a dump, seed or snapshot."""
+    stem = filename.rsplit("/", 1)[-1]
+    stem = stem[: -len(".sql")] if stem.lower().endswith(".sql") else stem
+    return any(w.lower() in _NOT_MIGRATION_WORDS for w in _WORD.findall(stem))
+
+
+_LOOSE_NAME = re.compile(
+    r"[Vv]?(?P<version>\d+(?:[._]\d+)*)[^A-Za-z0-9]*(?P<name>.*?)"
+    r"(?:\.(?P<direction>up|down))?\.sql",
+    re.IGNORECASE,
+)
+
+
+def next_version(latest: str | None) -> str:
+    """The version after `latest`, spelled alike: 0008 -> 0009, 0.31 -> 0.32, 2.1 -> 2.2."""
+    if latest is None:
+        return "0001"
+    if latest.isdigit():
+        return str(int(latest) + 1).zfill(len(latest))
+    head, dot, last = latest.rpartition(".")
+    if dot and last.isdigit():
+        return f"{head}.{str(int(last) + 1).zfill(len(last))}"
+    first = re.match(r"\d+", latest)
+    return str(int(first.group()) + 1) if first else "0001"
+
+
+def flat_file_name(fmt: str, version: str, name: str, direction: str | None = None) -> str | None:
+    """The file name `fmt` gives a migration, or None if `fmt` cannot say it."""
+    name = name.strip("_-. ")
+    if fmt == "flyway":
+        candidate = f"V{version.replace('.', '_')}__{name}.sql"
+        direction_ok = direction in (None, "up")
+    elif fmt == "golang-migrate":
+        candidate = f"{version}_{name or 'migration'}.{direction or 'up'}.sql"
+        direction_ok = True
+    elif fmt == "sqlx":
+        suffix = f".{direction}" if direction == "down" else ""
+        candidate = f"{version}_{name or 'migration'}{suffix}.sql"
+        direction_ok = True
+    elif fmt in ("plain", "dbmate", "goose"):
+        candidate = f"{version}_{name}.sql" if name else f"{version}.sql"
+        direction_ok = direction in (None, "up")
+    else:
+        return None
+    role = parse_flat_name(fmt, candidate) if direction_ok else None
+    return candidate if role is not None and role.version == version else None
+
+
+def suggest_rename(fmt: str, filename: str, latest: str | None) -> str | None:
+    """A name under which `filename` would be a `fmt` migration.
+
+    A file with a version of its own keeps it ("0009-add-notes.sql" ->
+    "0009_add-notes.sql"); one without gets the version after `latest`.
+    """
+    if fmt not in FLAT_FORMATS:
+        return None
+    m = _LOOSE_NAME.fullmatch(filename)
+    if m is not None:
+        version = m.group("version")
+        if fmt != "flyway" and not version.isdigit():
+            return None
+        direction = m.group("direction")
+        return flat_file_name(fmt, version, m.group("name"), direction and direction.lower())
+    stem, direction = filename[: -len(".sql")], None
+    for d in ("up", "down"):
+        if stem.lower().endswith(f".{d}"):
+            stem, direction = stem[: -len(d) - 1], d
+    return flat_file_name(fmt, next_version(latest), stem, direction)
 
 
 @dataclass(frozen=True)

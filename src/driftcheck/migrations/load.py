@@ -8,6 +8,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NoReturn
 
 from driftcheck.errors import MigrationError
 from driftcheck.migrations.formats import (
@@ -16,6 +17,7 @@ from driftcheck.migrations.formats import (
     DIRECTORY_FORMATS,
     EXPECTED,
     FLAT_FORMATS,
+    FLYWAY_CALLBACK,
     FLYWAY_REPEATABLE,
     FLYWAY_UNDO,
     VERSION_DIR,
@@ -24,9 +26,12 @@ from driftcheck.migrations.formats import (
     dirs_file_name,
     has_dbmate_marker,
     has_goose_marker,
+    is_known_non_migration,
+    next_version,
     parse_dbmate,
     parse_flat_name,
     parse_goose,
+    suggest_rename,
 )
 from driftcheck.migrations.model import Migration, MigrationSet, SkippedStep, Statement
 from driftcheck.migrations.python_source import PYTHON_PREFIX, load_python_source
@@ -115,17 +120,22 @@ def load_migrations(source: str, fmt: str = "auto", pattern: str | None = None) 
     )
 
 
+def _quoted(pattern: str) -> str:
+    """A regex as the user wrote it: repr() would double every backslash."""
+    return f"'{pattern}'"
+
+
 def compile_pattern(pattern: str) -> re.Pattern[str]:
     try:
         regex = re.compile(pattern)
     except re.error as exc:
         raise MigrationError(
-            f"--migrations-pattern {pattern!r} is not a valid regular expression: {exc}",
+            f"--migrations-pattern {_quoted(pattern)} is not a valid regular expression: {exc}",
             hint="fix the regex (Python syntax; named groups are (?P<name>...))",
         ) from None
     if "version" not in regex.groupindex:
         raise MigrationError(
-            f"--migrations-pattern {pattern!r} has no (?P<version>...) group",
+            f"--migrations-pattern {_quoted(pattern)} has no (?P<version>...) group",
             hint=r"name the version part, e.g. 'V(?P<version>\d+)__(?P<name>.+)\.sql'",
         )
     return regex
@@ -231,6 +241,8 @@ class _Plan:
     ups: list[_Unit] = field(default_factory=list)
     downs: list[tuple[str, str]] = field(default_factory=list)  # (version, file)
     misfits: list[str] = field(default_factory=list)  # versioned .sql files it cannot explain
+    # Unversioned .sql files that look meant as migrations: never run, so an error.
+    strays: list[str] = field(default_factory=list)
     skipped: list[SkippedStep] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     ignored_sql: list[str] = field(default_factory=list)
@@ -276,11 +288,17 @@ def _plan(fmt: str, tree: _Tree, regex: re.Pattern[str] | None = None) -> _Plan:
     else:  # pragma: no cover - load_migrations validates fmt
         raise ValueError(fmt)
     if plan.ignored_sql:
-        plan.notes.append(
-            f"ignored {_plural(len(plan.ignored_sql), '.sql file')} that "
-            f"{'is' if len(plan.ignored_sql) == 1 else 'are'} not a {fmt} migration: "
-            f"{_names(plan.ignored_sql)}"
-        )
+        one = len(plan.ignored_sql) == 1
+        files = _plural(len(plan.ignored_sql), ".sql file")
+        if fmt == "pattern":
+            what = f"that {'does' if one else 'do'} not match --migrations-pattern"
+        else:
+            kind = "a schema dump, seed or snapshot" if one else "schema dumps, seeds or snapshots"
+            what = (
+                f"that {'is' if one else 'are'} not a {fmt} migration "
+                f"({kind}, by {'its name' if one else 'their names'})"
+            )
+        plan.notes.append(f"ignored {files} {what}: {_names(plan.ignored_sql)}")
     return plan
 
 
@@ -288,6 +306,7 @@ def _plan_flat(fmt: str, tree: _Tree) -> _Plan:
     plan = _Plan()
     undo: list[str] = []
     repeatable: list[str] = []
+    callbacks: list[str] = []
     for name in tree.files:
         if _is_sql(name):
             role = parse_flat_name(fmt, name)
@@ -300,10 +319,10 @@ def _plan_flat(fmt: str, tree: _Tree) -> _Plan:
                 undo.append(name)
             elif fmt == "flyway" and FLYWAY_REPEATABLE.fullmatch(name):
                 repeatable.append(name)
-            elif VERSIONISH.match(name):
-                plan.misfits.append(name)
+            elif fmt == "flyway" and FLYWAY_CALLBACK.fullmatch(name):
+                callbacks.append(name)
             else:
-                plan.ignored_sql.append(name)
+                _unexplained(plan, name)
         elif _code_ext(name):
             version = code_step_version(fmt, name)
             if version is not None:
@@ -313,7 +332,11 @@ def _plan_flat(fmt: str, tree: _Tree) -> _Plan:
     if repeatable:
         plan.notes.append(
             f"ignored {_plural(len(repeatable), 'Flyway repeatable (R) file')}: "
-            f"{_names(repeatable)}"
+            f"{_names(repeatable)} (not replayed: what they create is not expected)"
+        )
+    if callbacks:
+        plan.notes.append(
+            f"ignored {_plural(len(callbacks), 'Flyway callback file')}: {_names(callbacks)}"
         )
     with_sql = [d for d in tree.dirs if any(_is_sql(f) for f in tree.listdir(d)[0])]
     if with_sql:
@@ -328,14 +351,21 @@ def _plan_top_files(plan: _Plan, fmt: str, tree: _Tree) -> None:
     """Top-level files of a directory-per-migration format."""
     for name in tree.files:
         if _is_sql(name):
-            if VERSIONISH.match(name):
-                plan.misfits.append(name)
-            else:
-                plan.ignored_sql.append(name)
+            _unexplained(plan, name)
         elif _code_ext(name):
             version = code_step_version(fmt, name)
             if version is not None:
                 plan.skipped.append(_skip(version, name))
+
+
+def _unexplained(plan: _Plan, name: str) -> None:
+    """A top-level .sql file the convention does not explain."""
+    if VERSIONISH.match(name):
+        plan.misfits.append(name)
+    elif is_known_non_migration(name):
+        plan.ignored_sql.append(name)  # a dump, seed or snapshot: noted
+    else:
+        plan.strays.append(name)
 
 
 def _plan_diesel(tree: _Tree) -> _Plan:
@@ -426,20 +456,29 @@ def _detect(tree: _Tree) -> tuple[str, _Plan]:
         return fmt, _plan(fmt, tree)
 
     plans = {fmt: _plan(fmt, tree) for fmt in _AUTO_ORDER}
-    fitting = [fmt for fmt, p in plans.items() if p.ups and not p.misfits]
-    if "sqlx" in fitting and "plain" in fitting:
-        # Same file names; sqlx's default versions are timestamps (YYYYMMDDhhmmss).
-        timestamps = all(len(u.version) >= 14 for u in plans["sqlx"].ups)
-        fitting.remove("plain" if timestamps else "sqlx")
+    fitting = _prefer([fmt for fmt, p in plans.items() if p.ups and not p.misfits], plans)
     if fitting:
         return fitting[0], plans[fitting[0]]
 
-    best = max(_AUTO_ORDER, key=lambda f: len(plans[f].ups))
-    if plans[best].ups:
-        misfit = plans[best].misfits[0]
+    most = max(len(p.ups) for p in plans.values())
+    if most:
+        # No convention explains every file. Blame the one the other files evidently
+        # follow: it explains the most files, more than it leaves out, and no other
+        # convention explains as many different ones. One misnamed file among plain
+        # files is then the plain format's error, worded as --migrations-format plain
+        # words it, not a sqlx one (sqlx explains the same files, less specifically).
+        top = [f for f in _AUTO_ORDER if len(plans[f].ups) == most]
+        best = _prefer(top, plans)[0]
+        alike = all(_explained(plans[f]) == _explained(plans[best]) for f in top)
+        if alike and most > len(plans[best].misfits):
+            _check_plan(best, plans[best], tree, None)  # raises: it has misfits
+        candidates = "; ".join(
+            f"{f} would explain {_plural(len(plans[f].ups), 'migration')} "
+            f"but not {plans[f].misfits[0]}"
+            for f in top
+        )
         raise MigrationError(
-            f"cannot tell the migration format of {tree.source}: {best} would explain "
-            f"{_plural(len(plans[best].ups), 'migration')} but not {misfit}",
+            f"cannot tell the migration format of {tree.source}: {candidates}",
             hint=_FORMAT_HINT,
         )
     if not tree.files and not tree.dirs:
@@ -455,20 +494,42 @@ def _detect(tree: _Tree) -> tuple[str, _Plan]:
     )
 
 
+def _prefer(candidates: list[str], plans: dict[str, _Plan]) -> list[str]:
+    """Candidate formats, most likely first (they are in _AUTO_ORDER already)."""
+    out = list(candidates)
+    if "sqlx" in out and "plain" in out:
+        # Same file names; sqlx's default versions are timestamps (YYYYMMDDhhmmss).
+        timestamps = all(len(u.version) >= 14 for u in plans["sqlx"].ups)
+        out.remove("plain" if timestamps else "sqlx")
+    return out
+
+
+def _explained(plan: _Plan) -> set[str]:
+    """The files a plan makes migrations of (up and down)."""
+    return {f for u in plan.ups for f in u.files} | {f for _, f in plan.downs}
+
+
 def _check_plan(fmt: str, plan: _Plan, tree: _Tree, pattern: str | None) -> None:
+    latest = max((u.version for u in plan.ups), key=version_key, default=None)
     if plan.misfits:
+        misfit = plan.misfits[0]
+        renamed = suggest_rename(fmt, misfit, latest)
+        fix = (
+            f"rename it to {renamed}, or move it out of the migrations directory, or"
+            if renamed
+            else "rename or move the file, or"
+        )
         raise MigrationError(
-            f"{plan.misfits[0]} (in {tree.source}) does not fit the {fmt} format "
-            f"(expected {EXPECTED[fmt]})",
-            hint="rename or move the file, or choose another --migrations-format "
-            "(or --migrations-pattern)",
+            f"{misfit} (in {tree.source}) does not fit the {fmt} format (expected {EXPECTED[fmt]})",
+            hint=f"{fix} choose another --migrations-format (or --migrations-pattern)",
         )
     if not plan.ups:
         if fmt == "pattern":
             sql = [f for f in tree.walk() if _is_sql(f)]
             found = f" (files there include {_names(sql, 3)})" if sql else ""
             raise MigrationError(
-                f"no file in {tree.source} matches --migrations-pattern {pattern!r}{found}",
+                f"no file in {tree.source} matches --migrations-pattern "
+                f"{_quoted(pattern or '')}{found}",
                 hint="the pattern must match the whole path relative to the directory, "
                 "with '/' separators",
             )
@@ -477,6 +538,35 @@ def _check_plan(fmt: str, plan: _Plan, tree: _Tree, pattern: str | None) -> None
             hint="check the directory, or choose another --migrations-format "
             "(omit it to auto-detect)",
         )
+    if plan.strays:
+        _stray_error(fmt, plan.strays, tree, latest)
+
+
+def _stray_error(fmt: str, strays: list[str], tree: _Tree, latest: str | None) -> NoReturn:
+    """Unversioned .sql files among migrations: the tool they were written for would
+    skip them, so the migration someone wrote never runs. Say so, with the fix."""
+    first = strays[0]
+    if len(strays) == 1:
+        who = f"{first} (in {tree.source}) has no version, so it would never run"
+    else:
+        who = f"{_names(strays)} (in {tree.source}) have no version, so they would never run"
+    message = f"{who}: the other files follow the {fmt} convention ({EXPECTED[fmt]})"
+    renamed = suggest_rename(fmt, first, latest)
+    one = len(strays) == 1
+    it = "it" if one else "each"
+    if renamed is not None:
+        fix = f"rename it to {renamed}" if one else f"rename each (e.g. {first} to {renamed})"
+    elif fmt == "dirs":
+        fix = f"move {it} into a version directory (e.g. {next_version(latest)}/{first})"
+    elif fmt == "diesel":
+        fix = f"make {it} a migration directory (<version>_{first[: -len('.sql')]}/up.sql)"
+    else:
+        fix = f"give {it} a version ({EXPECTED[fmt]})"
+    raise MigrationError(
+        message,
+        hint=f"{fix}, or move {'it' if one else 'them'} out of the migrations directory "
+        "(files named like schema.sql, seed.sql or LATEST.sql are noted and left alone)",
+    )
 
 
 # --- building the migrations ------------------------------------------------------------

@@ -49,6 +49,25 @@ class Migrations(_Model):
     skipped: list[SkippedStep] = Field(
         default_factory=list, description="code-defined steps that cannot be replayed"
     )
+    notes: list[str] = Field(
+        default_factory=list,
+        description="files of the migrations directory left out, and why (Flyway undo and "
+        "repeatable files, schema dumps and seeds, down files without an up migration, ...)",
+    )
+
+
+class IgnoredObject(_Model):
+    """An object of the database that an `ignore` rule left out of the comparison."""
+
+    object_type: Literal["table", "index", "view", "trigger"]
+    name: str
+    table: str | None = Field(
+        default=None, description="the table an index or trigger is on (null for tables, views)"
+    )
+    pattern: str = Field(
+        description="the ignore rule that matched, as written (for an index or trigger "
+        "on an ignored table: the table's rule)"
+    )
 
 
 class Evidence(_Model):
@@ -157,6 +176,11 @@ class Report(_Model):
     )
     status: Status
     changes: list[Change] = Field(default_factory=list)
+    ignored: list[IgnoredObject] = Field(
+        default_factory=list,
+        description="objects of the database the `ignore` rules left out of the comparison "
+        "(history tables are never schema and are not listed)",
+    )
     plan: list[PlanEntry] = Field(default_factory=list)
     summary: Summary = Summary()
     error: ErrorInfo | None = None
@@ -184,3 +208,57 @@ def summarize(changes: list[Change], **extra: Any) -> Summary:
         changes=len(changes),
         **extra,
     )
+
+
+class AppliedStep(_Model):
+    """One version `apply` carried out (or, in a dry run, would carry out)."""
+
+    version: str
+    name: str | None = None
+    action: Literal["apply", "record", "applied", "recorded", "skipped"] = Field(
+        description="apply | record: planned (dry run); applied | recorded | skipped: done"
+    )
+    ms: int = 0
+    note: str | None = None
+
+
+class ApplyReport(_Model):
+    """`driftcheck apply --format json`."""
+
+    report_version: Literal[2] = 2
+    tool: Tool
+    generated_at: str
+    database: str | None
+    outcome: Literal[
+        "done", "nothing_to_do", "dry_run", "refused", "declined", "failed", "interrupted"
+    ]
+    created: bool = Field(default=False, description="apply created the database file")
+    backup: str | None = None
+    steps: list[AppliedStep] = Field(
+        default_factory=list, description="versions done (or, in a dry run, planned), in order"
+    )
+    flags: list[PlanEntry] = Field(
+        default_factory=list, description="the plan's flags (a dry run shows them as warnings)"
+    )
+    error: ErrorInfo | None = Field(
+        default=None, description="why apply refused, stopped or failed"
+    )
+    report: Report | None = Field(
+        default=None, description="the validate report of the database after apply"
+    )
+
+
+class SnapshotReport(_Model):
+    """`driftcheck snapshot [--check] --format json`."""
+
+    report_version: Literal[2] = 2
+    tool: Tool
+    generated_at: str
+    directory: str
+    status: Literal["current", "stale", "written", "error"]
+    versions: int = 0
+    latest_version: str | None = None
+    reasons: list[str] = Field(default_factory=list, description="why the snapshots are stale")
+    files_written: int = 0
+    replayed: int = Field(default=0, description="versions replayed to write them")
+    error: ErrorInfo | None = None

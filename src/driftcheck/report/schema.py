@@ -7,24 +7,31 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
+
 
 def report_schema() -> dict[str, Any]:
-    from driftcheck.report.model import DiffReport, Report
+    from driftcheck.report.model import ApplyReport, DiffReport, Report, SnapshotReport
 
+    models: dict[str, type[BaseModel]] = {
+        "Report": Report,
+        "DiffReport": DiffReport,
+        "ApplyReport": ApplyReport,
+        "SnapshotReport": SnapshotReport,
+    }
+    defs: dict[str, Any] = {}
+    for model in models.values():
+        defs.update(model.model_json_schema(ref_template="#/$defs/{model}").get("$defs", {}))
+    for name, model in models.items():
+        defs[name] = _without_defs(model.model_json_schema(ref_template="#/$defs/{model}"))
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "driftcheck reports",
-        "description": "Output of `driftcheck validate|status --format json` (Report) and "
-        "`driftcheck diff --format json` (DiffReport).",
-        "oneOf": [{"$ref": "#/$defs/Report"}, {"$ref": "#/$defs/DiffReport"}],
-        "$defs": {
-            **Report.model_json_schema(ref_template="#/$defs/{model}").get("$defs", {}),
-            **DiffReport.model_json_schema(ref_template="#/$defs/{model}").get("$defs", {}),
-            "Report": _without_defs(Report.model_json_schema(ref_template="#/$defs/{model}")),
-            "DiffReport": _without_defs(
-                DiffReport.model_json_schema(ref_template="#/$defs/{model}")
-            ),
-        },
+        "description": "Output of `driftcheck validate|plan|status --format json` (Report), "
+        "`driftcheck diff --format json` (DiffReport), `driftcheck apply --format json` "
+        "(ApplyReport) and `driftcheck snapshot --format json` (SnapshotReport).",
+        "oneOf": [{"$ref": f"#/$defs/{name}"} for name in models],
+        "$defs": defs,
     }
 
 

@@ -5,6 +5,7 @@ Colour only when writing to a terminal (and never with NO_COLOR set).
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterable
 
 from driftcheck.changes import Change
@@ -19,8 +20,19 @@ _ACTION_COLOUR = {"ok": "green", "record": "yellow", "apply": "cyan", "flag": "r
 
 
 class Style:
-    def __init__(self, colour: bool) -> None:
+    """Colour (on a terminal) and the width to wrap to (None: never wrap)."""
+
+    def __init__(self, colour: bool, width: int | None = None) -> None:
         self.colour = colour
+        self.width = width
+
+    def wrap(self, text: str, indent: int) -> str:
+        """`text` printed after `indent` columns, continued lines indented as far."""
+        if self.width is None or indent + len(text) <= self.width:
+            return text
+        room = max(self.width - indent, 30)
+        lines = textwrap.wrap(text, room, break_long_words=False, break_on_hyphens=False)
+        return ("\n" + " " * indent).join(lines)
 
     def __call__(self, text: str, fg: str | None = None, bold: bool = False) -> str:
         if not self.colour:
@@ -51,7 +63,7 @@ def changes_block(changes: Iterable[Change], style: Style) -> list[str]:
         lines.append(style(table if table else "(views)", bold=True))
         for c in groups[table]:
             sev = style(f"{c.severity:<7}", _SEVERITY_COLOUR[c.severity])
-            lines.append(f"  {_SYMBOL[c.change]} {sev}  {c.message}")
+            lines.append(f"  {_SYMBOL[c.change]} {sev}  {style.wrap(c.message, 4 + 7 + 2)}")
     return lines
 
 
@@ -75,7 +87,8 @@ def render_status(report: Report, style: Style) -> str:
     h = report.history
     if h is not None and h.exists:
         where = store_label(h.store, h.table)
-        rows.append(("recorded", f"{h.recorded_version or 'none'} ({h.store}: {where})"))
+        recorded = spelled(report, h.recorded_version) or "none"
+        rows.append(("recorded", f"{recorded} ({h.store}: {where})"))
     elif h is not None:
         rows.append(("recorded", "unknown (no migration history in the database)"))
     latest = report.migrations.latest_version if report.migrations else None
@@ -85,12 +98,67 @@ def render_status(report: Report, style: Style) -> str:
         ("pending", str(s.pending)),
     ]
     if s.record:
-        rows.append(("unrecorded", str(s.record)))
+        rows.append(("unrecorded", f"{s.record} ({_versions(report, 'record')})"))
     if s.flags:
-        rows.append(("flagged", str(s.flags)))
-    rows.append(("drift", counts(s) if report.changes else "none"))
-    rows.append(("status", style(report.status.upper(), _STATUS_COLOUR[report.status], bold=True)))
-    return "\n".join(f"{k:<10} {v}" for k, v in rows) + "\n"
+        rows.append(("flagged", f"{s.flags} ({_versions(report, 'flag')})"))
+    rows.append(("changes", counts(s) if report.changes else "none in the schema"))
+    rows += render_notes(report)
+    status = style(report.status.upper(), _STATUS_COLOUR[report.status], bold=True)
+    rows.append(("status", f"{status}: {why(report)}" if report.status == "drift" else status))
+    width = max(len(k) for k, _ in rows)
+    return "\n".join(f"{k:<{width}}  {style.wrap(v, width + 2)}" for k, v in rows) + "\n"
+
+
+def spelled(report: Report, version: str | None) -> str | None:
+    """A version as the migrations spell it (`10` recorded by user_version is `0010`)."""
+    if version is None:
+        return None
+    from driftcheck.versions import version_key
+
+    key = version_key(version)
+    for e in report.plan:
+        if e.version is not None and version_key(e.version) == key:
+            return e.version
+    return version
+
+
+def _versions(report: Report, action: str, limit: int = 6) -> str:
+    names = [e.version or "unattributed" for e in report.plan if e.action == action]
+    return ", ".join(names[:limit]) + (
+        f" and {len(names) - limit} more" if len(names) > limit else ""
+    )
+
+
+def why(report: Report) -> str:
+    """What makes a report DRIFT, in words: changes, versions to record, flags."""
+    s = report.summary
+    parts = []
+    if s.errors or s.warnings:
+        parts.append(counts(s))
+    if s.record:
+        listed = _versions(report, "record")
+        parts.append(f"{_plural(s.record, 'version')} applied but not recorded ({listed})")
+    elif not report.history or not report.history.exists:
+        unrecorded = [e for e in report.plan if e.action == "record"]
+        if unrecorded and not parts:
+            parts.append("no migration history in the database")
+    if s.flags:
+        parts.append(f"{s.flags} flagged ({_versions(report, 'flag')})")
+    return "; ".join(parts) or counts(s)
+
+
+def render_notes(report: Report) -> list[tuple[str, str]]:
+    """Rows for what was left out: migration files (with the loader's reason), and the
+    database objects the `ignore` rules kept out of the comparison."""
+    rows = [("note", note) for note in (report.migrations.notes if report.migrations else [])]
+    if report.ignored:
+        named = [
+            f"{i.object_type} {i.name}" + (f" on {i.table}" if i.table else "")
+            for i in report.ignored
+        ]
+        shown = ", ".join(named[:5]) + (f" and {len(named) - 5} more" if len(named) > 5 else "")
+        rows.append(("ignored", f"{_plural(len(named), 'object')} ({shown}) by ignore rules"))
+    return rows
 
 
 def render_report(
@@ -121,6 +189,7 @@ def render_report(
         )
         for step in m.skipped:
             rows.append(("skipped", f"{step.file}: {step.reason}"))
+    rows += render_notes(report)
     rows.append(("effective", _effective(report)))
     if s.pending and not report.plan:
         rows.append(("pending", _plural(s.pending, "version")))
@@ -143,21 +212,24 @@ def render_report(
         if parts:
             rows.append(("plan", ", ".join(parts)))
     status = style(report.status.upper(), _STATUS_COLOUR[report.status], bold=True)
-    rows.append(("status", f"{status}: {counts(s)}"))
+    rows.append(("status", f"{status}: {why(report) if report.status == 'drift' else counts(s)}"))
     width = max(len(k) for k, _ in rows)
-    lines += [f"  {k:<{width}}  {v}" for k, v in rows]
+    lines += [f"  {k:<{width}}  {style.wrap(v, width + 4)}" for k, v in rows]
     if report.changes:
         lines.append("")
         lines += changes_block(report.changes, style)
     if show_plan and report.plan:
         lines.append("")
         lines += plan_block(report.plan, style)
-    elif report.plan and any(e.action == "flag" for e in report.plan):
+    elif attention := [
+        e for e in report.plan if e.action == "flag" or (e.action == "record" and s.record)
+    ]:
+        # What makes the report DRIFT besides changes: versions to record, flags.
         lines.append("")
         lines += plan_block(
-            [e for e in report.plan if e.action == "flag"],
+            attention,
             style,
-            title="flagged (run `driftcheck plan` for the whole plan)",
+            title="needs attention (run `driftcheck plan` for the whole plan)",
         )
     return "\n".join(lines) + "\n"
 
@@ -172,20 +244,27 @@ def plan_block(entries: list[PlanEntry], style: Style, title: str = "plan") -> l
     def flush() -> None:
         if not run:
             return
+        action = run[0].action
         if len(run) == 1:
-            rows.append((run[0].version or "-", "ok", f"{run[0].name}: {run[0].reason}"))
+            rows.append((run[0].version or "-", action, f"{run[0].name}: {run[0].reason}"))
         else:
+            what = (
+                "recorded and present"
+                if action == "ok"
+                else "present, not recorded (applied by hand?)"
+            )
             rows.append(
-                (
-                    f"{run[0].version}..{run[-1].version}",
-                    "ok",
-                    f"{len(run)} versions recorded and present",
-                )
+                (f"{run[0].version}..{run[-1].version}", action, f"{len(run)} versions {what}")
             )
         run.clear()
 
     for e in entries:
-        if e.action == "ok" and e.code == "ok":
+        foldable = (e.action, e.code) in (("ok", "ok"), ("record", "unrecorded"))
+        if foldable and (not run or run[0].action == e.action):
+            run.append(e)
+            continue
+        if foldable:
+            flush()
             run.append(e)
             continue
         flush()
@@ -200,7 +279,11 @@ def plan_block(entries: list[PlanEntry], style: Style, title: str = "plan") -> l
     width = max([width] + [len(v) for v, _, _ in rows])
     for version, action, text in rows:
         act = style(f"{action:<6}", _ACTION_COLOUR.get(action)) if action else " " * 6
-        lines.append(f"  {version:<{width}}  {act}  {text}")
+        indent = 2 + width + 2 + 6 + 2 + (len(text) - len(text.lstrip(" ")))
+        body = style.wrap(text.lstrip(" "), indent)
+        lines.append(
+            f"  {version:<{width}}  {act}  {' ' * (len(text) - len(text.lstrip(' ')))}{body}"
+        )
     return lines
 
 

@@ -8,7 +8,9 @@ columns compiles the view, and a view that calls such a function would fail.
 from __future__ import annotations
 
 import re
+import signal
 import sqlite3
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,7 +56,36 @@ def _first(*args: Any) -> Any:
     return args[0] if args else None
 
 
+# Ctrl-C: Python runs its signal handlers between bytecodes, so a long SQLite
+# statement would only notice an interrupt when it finishes. Every connection
+# driftcheck opens has a progress handler; the SIGINT handler the command line
+# installs sets this flag, and SQLite abandons the running statement at once.
+_INTERRUPT = threading.Event()
+
+
+def _check_interrupt() -> int:
+    return 1 if _INTERRUPT.is_set() else 0
+
+
+def interrupt_requested() -> bool:
+    """Whether Ctrl-C was pressed (an SQLite error now may just be the interrupt)."""
+    return _INTERRUPT.is_set()
+
+
+def install_interrupt_handler() -> None:
+    """Make Ctrl-C stop a running statement too (main thread of a command only)."""
+
+    def on_sigint(_signum: int, _frame: object) -> None:
+        _INTERRUPT.set()
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, on_sigint)
+
+
 def register_functions(conn: sqlite3.Connection, functions: Iterable[FunctionStub]) -> None:
+    """Declare the application's SQL functions on `conn`, and let Ctrl-C interrupt it."""
+    conn.set_progress_handler(_check_interrupt, 10_000)
     for f in functions:
         # Deterministic, so they may appear in indexes, CHECKs and generated columns.
         conn.create_function(f.name, f.nargs, _first if f.identity else _null, deterministic=True)
@@ -101,7 +132,20 @@ def check_database_file(path: str) -> Path:
     return p
 
 
-def database_error(path: str, exc: sqlite3.Error, writing: bool = False) -> DatabaseError:
+def locked_error(path: str, timeout: float | None = None) -> DatabaseError:
+    """The one message for a lock held by another process, whichever lock it is."""
+    waited = f" (waited {timeout:g} s)" if timeout is not None else ""
+    return DatabaseError(
+        f"database {path}: is locked by another process{waited}",
+        hint="another writer holds it (perhaps another driftcheck apply); retry when it is "
+        "done, or wait longer with --busy-timeout SECONDS (or busy_timeout in the config)",
+        code="database_locked",
+    )
+
+
+def database_error(
+    path: str, exc: sqlite3.Error, writing: bool = False, timeout: float | None = None
+) -> DatabaseError:
     """One clear message for what SQLite says about a database it cannot read (or write)."""
     name = getattr(exc, "sqlite_errorname", "") or ""
     if name == "SQLITE_READONLY_ROLLBACK":
@@ -121,11 +165,7 @@ def database_error(path: str, exc: sqlite3.Error, writing: bool = False) -> Data
             code="database_wal_recovery",
         )
     if name.startswith("SQLITE_BUSY") or name.startswith("SQLITE_LOCKED"):
-        return DatabaseError(
-            f"database {path}: is locked by another process",
-            hint="retry when the other writer is done",
-            code="database_locked",
-        )
+        return locked_error(path, timeout)
     if name.startswith("SQLITE_NOTADB"):
         return DatabaseError(
             f"database {path}: not a SQLite database (or encrypted)",
@@ -211,7 +251,7 @@ def read_readonly(
                 uri, uri=True, isolation_level=None, check_same_thread=False, timeout=timeout
             )
         except sqlite3.Error as exc:
-            raise database_error(path, exc) from None
+            raise database_error(path, exc, timeout=timeout) from None
         try:
             register_functions(conn, functions)
             # One read transaction: every query sees the same committed state, so a
@@ -220,7 +260,7 @@ def read_readonly(
             result = read(conn)
             conn.execute("COMMIT")
         except sqlite3.Error as exc:
-            raise database_error(path, exc) from None
+            raise database_error(path, exc, timeout=timeout) from None
         finally:
             conn.close()
         if attempt == "locked" or _state(p) == before:

@@ -25,7 +25,7 @@ from functools import lru_cache
 from typing import Any
 
 from driftcheck import normalize
-from driftcheck.compare import Attr, Kind, Members, Note, Rules, Side
+from driftcheck.compare import Attr, Kind, Members, Note, Rules, Side, wording
 from driftcheck.model import (
     Check,
     Column,
@@ -105,7 +105,8 @@ def _flag(attr: str, what: str, severity: Any = "error") -> Attr:
         key=lambda t, s: bool(getattr(t, attr)),
         show=lambda t: bool(getattr(t, attr)),
         sentence=lambda e, a: (
-            f"expected {'' if e else 'no '}{what}, the database has {'' if a else 'no '}{what}"
+            f"expected {'' if e else 'no '}{what}, "
+            f"{wording().actual} has {'' if a else 'no '}{what}"
         ),
         severity=severity,
     )
@@ -245,7 +246,7 @@ COLUMN_ATTRS: tuple[Attr, ...] = (
         key=lambda c, s: is_rowid_alias(c, s.obj),
         show=None,  # the key itself: whether a column aliases the rowid needs its table
         sentence=lambda e, a: (
-            f"expected {_alias_text(e)}, the database has {_alias_text(a)}"
+            f"expected {_alias_text(e)}, {wording().actual} has {_alias_text(a)}"
             " (INTEGER PRIMARY KEY and INT PRIMARY KEY differ in meaning)"
         ),
         unless=("primary_key",),
@@ -335,10 +336,9 @@ COLUMNS = Members(
     path=lambda t, c: f"{t}.{c.name}",
     prefix=lambda t, c: f"column {t}.{c.name}",
     summary=column_summary,
-    missing=lambda t, c: f"column {t}.{c.name} is missing",
+    missing=lambda t, c: f"column {t}.{c.name} {wording().missing}",
     unexpected=lambda t, c: (
-        f"column {t}.{c.name} exists in the database but no migration "
-        "creates it"
+        f"column {t}.{c.name} {wording().unexpected}"
         + (" (NOT NULL without a default: inserts that omit it fail)" if _blocking(c) else "")
     ),
     unexpected_severity=lambda c: "error" if _blocking(c) else "warning",
@@ -400,10 +400,11 @@ UNIQUES = Members(
     path=lambda t, u: f"{t}.{_unique_label(u)}",
     summary=lambda u: parts_label(u.parts),
     presence_attribute="unique",
-    missing=lambda t, u: f"table {t}: UNIQUE constraint ({_cols(parts_label(u.parts))}) is missing",
+    missing=lambda t, u: (
+        f"table {t}: UNIQUE constraint ({_cols(parts_label(u.parts))}) {wording().missing}"
+    ),
     unexpected=lambda t, u: (
-        f"table {t}: UNIQUE constraint ({_cols(parts_label(u.parts))}) "
-        "exists in the database but no migration creates it"
+        f"table {t}: UNIQUE constraint ({_cols(parts_label(u.parts))}) {wording().unexpected}"
     ),
 )
 
@@ -479,10 +480,8 @@ FOREIGN_KEYS = Members(
     path=lambda t, f: f"{t}.({_cols(f.columns)})",
     prefix=lambda t, f: f"table {t}: foreign key ({_cols(f.columns)})",
     summary=fk_desc,
-    missing=lambda t, f: f"table {t}: foreign key {fk_desc(f)} is missing",
-    unexpected=lambda t, f: (
-        f"table {t}: foreign key {fk_desc(f)} exists in the database but no migration creates it"
-    ),
+    missing=lambda t, f: f"table {t}: foreign key {fk_desc(f)} {wording().missing}",
+    unexpected=lambda t, f: f"table {t}: foreign key {fk_desc(f)} {wording().unexpected}",
 )
 
 
@@ -521,10 +520,9 @@ CHECKS = Members(
     path=lambda t, c: f"{t}.{c.column}.CHECK" if c.column else f"{t}.CHECK",
     prefix=lambda t, c: _check_where(t, c),
     summary=lambda c: c.expression.sql,
-    missing=lambda t, c: f"{_check_where(t, c)}: CHECK ({c.expression.sql}) is missing",
+    missing=lambda t, c: f"{_check_where(t, c)}: CHECK ({c.expression.sql}) {wording().missing}",
     unexpected=lambda t, c: (
-        f"{_check_where(t, c)}: CHECK ({c.expression.sql}) exists in the "
-        "database but no migration creates it"
+        f"{_check_where(t, c)}: CHECK ({c.expression.sql}) {wording().unexpected}"
     ),
 )
 
@@ -578,7 +576,7 @@ def _column_case(e: Table, a: Table) -> list[Note]:
             "name",
             c.name,
             actual[fold(c.name)],
-            f"column {e.name}.{c.name} is spelled {actual[fold(c.name)]} in the database "
+            f"column {e.name}.{c.name} is spelled {actual[fold(c.name)]} in {wording().actual} "
             + _CASE_NOTE,
         )
         for c in e.columns
@@ -608,7 +606,7 @@ VIRTUAL_TABLE = Kind(
             show=lambda t: t.virtual is not None,
             sentence=lambda e, a: (
                 f"expected {'a virtual table' if e else 'an ordinary table'}, "
-                f"the database has {'a virtual table' if a else 'an ordinary table'}"
+                f"{wording().actual} has {'a virtual table' if a else 'an ordinary table'}"
             ),
         ),
         Attr(
@@ -741,8 +739,8 @@ def _output_case(e: View, a: View) -> list[Note]:
             "column_name",
             list(e.output),
             list(a.output),
-            f"view {e.name}: result column names are spelled ({_cols(a.output)}) in the "
-            f"database, expected ({_cols(e.output)}) " + _CASE_NOTE,
+            f"view {e.name}: result column names are spelled ({_cols(a.output)}) in "
+            f"{wording().actual}, expected ({_cols(e.output)}) " + _CASE_NOTE,
         )
     ]
 
@@ -780,9 +778,9 @@ VIEW = Kind(
             key=lambda v, s: v.error is None,
             show=lambda v: v.error,
             sentence=lambda e, a: (
-                f"does not compile in the database: {a}"
+                f"does not compile in {wording().actual}: {a}"
                 if a
-                else f"compiles in the database, expected it not to ({e})"
+                else f"compiles in {wording().actual}, expected it not to ({e})"
             ),
             unless=("definition",),
         ),

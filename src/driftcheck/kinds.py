@@ -1,0 +1,35 @@
+"""The names users choose from, in one light module.
+
+The command line offers these as choices without importing what they name
+(`driftcheck --version` stays fast). They are the registries: the migration
+formats module takes its names from here, and the history package checks at
+import that its stores are exactly these.
+"""
+
+from __future__ import annotations
+
+# Conventions of a migrations directory (MigrationSet.format, --migrations-format).
+MIGRATION_FORMATS = (
+    "plain",
+    "flyway",
+    "golang-migrate",
+    "dbmate",
+    "goose",
+    "sqlx",
+    "diesel",
+    "dirs",
+    "pattern",
+)
+
+# Where a migration history is kept (--history, [history] kind).
+HISTORY_STORES = (
+    "driftcheck",
+    "table",
+    "user_version",
+    "flyway",
+    "golang-migrate",
+    "dbmate",
+    "sqlx",
+    "diesel",
+    "goose",
+)
