@@ -80,3 +80,9 @@ def write_migrations(directory: Path, files: dict[str, str]) -> Path:
 def progress_line(stdout: str, version: str, action: str) -> bool:
     """Whether apply's output has the line for `version` (`  0002 posts: applied in 3 ms`)."""
     return re.search(rf"^\s+{re.escape(version)}(?: \S+)?: {action}\b", stdout, re.M) is not None
+
+
+def pytest_report_header() -> str:
+    if CORPORA.is_dir():
+        return f"corpora: {CORPORA}"
+    return f"corpora: absent, their tests skip ({CORPORA_ABSENT.split('(')[1].rstrip(')')})"

@@ -647,3 +647,28 @@ def test_diff_json_errors_have_the_diff_shape(cli, tmp_path):
     out = json.loads(r.stdout)
     assert out["status"] == "error" and "expected" in out and "actual" in out
     assert "target" not in out
+
+
+def test_an_unknown_history_like_table_gets_a_config_suggestion(cli, tmp_path):
+    db = apply_files(tmp_path / "app.db", FILES[:1])
+    conn = sqlite3.connect(db)
+    conn.execute(
+        "CREATE TABLE _aico_migration_history (id INTEGER PRIMARY KEY, version INTEGER, "
+        "name TEXT, applied_at TEXT)"
+    )
+    conn.commit()
+    conn.close()
+    r = cli("validate", "--db", str(db), "-m", str(EXAMPLES), "-f", "json")
+    notes = json.loads(r.stdout)["history"]["notes"]
+    assert any(
+        'kind = "table", table = "_aico_migration_history", version_column = "version"' in n
+        for n in notes
+    ), notes
+    # Described as the config says, it is the history: no drift, version 0001 recorded.
+    (tmp_path / "driftcheck.toml").write_text(
+        '[history]\nkind = "table"\ntable = "_aico_migration_history"\n'
+        'version_column = "version"\n'
+    )
+    r = cli("validate", "--db", str(db), "-m", str(EXAMPLES), "-f", "json")
+    report = json.loads(r.stdout)
+    assert report["changes"] == [] and report["history"]["store"] == "table"

@@ -9,6 +9,7 @@ tables of Flyway, golang-migrate, dbmate, sqlx, diesel and goose.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from dataclasses import dataclass, field
 
@@ -157,7 +158,37 @@ def find_store(
             ],
         )
     # Nothing recorded anywhere: driftcheck's own table, which the first apply creates.
-    return Found(OwnStore(config))
+    return Found(OwnStore(config), _history_like(conn, tables, migrations))
+
+
+_HISTORY_LIKE = re.compile(
+    r"(?:^|_)(?:migrations?|schema_?versions?|schema_?history|changelog|db_?version)(?:_|$)"
+    r"|migration_?history|version_?history"
+)
+
+
+def _history_like(
+    conn: sqlite3.Connection, tables: dict[str, str], migrations: MigrationSet | None
+) -> list[str]:
+    """Notes on tables that look like an application's own migration history.
+
+    Left alone they are reported as drift (a table no migration creates); the note says
+    how to describe one in the config instead.
+    """
+    made = " ".join(m.sql for m in migrations.migrations).lower() if migrations else ""
+    notes = []
+    for folded, name in sorted(tables.items()):
+        if not _HISTORY_LIKE.search(folded) or folded in made:
+            continue
+        version = next((c for c in columns_of(conn, name) if "version" in c), None)
+        if version is None:
+            continue
+        notes.append(
+            f"table {name} looks like a migration history (column {version}); if it is "
+            f'the application\'s own, describe it in driftcheck.toml: [history] kind = "table", '
+            f'table = "{name}", version_column = "{version}"'
+        )
+    return notes
 
 
 def _has_rows(conn: sqlite3.Connection, table: str | None) -> bool:
