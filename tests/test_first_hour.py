@@ -142,22 +142,24 @@ def _pty_run(args: list[str], cwd: Path, keys: list[tuple[str, bytes]], timeout:
                 break
             out += chunk
         while pending and pending[0][0].encode() in out:
+            time.sleep(0.3)  # let the program start reading before the key arrives
             os.write(fd, pending.pop(0)[1])
+    else:  # the deadline passed: fail, never hang the suite
+        os.kill(pid, signal.SIGKILL)
     _, status = os.waitpid(pid, 0)
     os.close(fd)
     return os.waitstatus_to_exitcode(status), out.decode(errors="replace")
 
 
-@pytest.mark.parametrize("key", [b"\x03", b"\x04"], ids=["ctrl-c", "ctrl-d"])
-def test_ctrl_c_or_d_at_the_prompt_changes_nothing(tmp_path, key):
+@pytest.mark.parametrize("key,code", [(b"\x03", 130), (b"\x04", 1)], ids=["ctrl-c", "ctrl-d"])
+def test_ctrl_c_or_d_at_the_prompt_changes_nothing(tmp_path, key, code):
+    """Ctrl-D is a no (exit 1); Ctrl-C is an interrupt (exit 130). Neither changes a byte."""
     db = apply_files(tmp_path / "app.db", FILES[:1])
     before = db.read_bytes()
-    code, out = _pty_run(
-        ["apply", "--db", str(db), "-m", str(EXAMPLES)], tmp_path, [("[y/N]", key)]
-    )
-    assert code == 1, out
+    got, out = _pty_run(["apply", "--db", str(db), "-m", str(EXAMPLES)], tmp_path, [("[y/N]", key)])
+    assert got == code, out
     no_traceback(out)
-    assert "nothing changed" in out and "Abort" not in out
+    assert ("nothing changed" in out or "nothing was changed" in out) and "Abort" not in out
     # The prompt named the versions it would apply.
     assert "0002 create_books" in out and "0013 create_loans" in out
     assert db.read_bytes() == before
@@ -290,7 +292,8 @@ def test_apply_creates_a_new_database(cli, tmp_path):
     db = tmp_path / "new.db"
     r = cli("apply", "--db", str(db), "-m", str(EXAMPLES), "--yes")
     assert r.exit_code == 0, r.stdout + r.stderr
-    assert "does not exist: creating it" in r.stdout
+    assert "does not exist yet: apply will create it" in r.stderr
+    assert "creating" in r.stdout
     assert "backed up" not in r.stdout  # nothing to back up
     assert recorded(db) == [f.name[:4] for f in FILES]
     assert "CLEAN" in r.stdout
@@ -666,9 +669,133 @@ def test_an_unknown_history_like_table_gets_a_config_suggestion(cli, tmp_path):
     ), notes
     # Described as the config says, it is the history: no drift, version 0001 recorded.
     (tmp_path / "driftcheck.toml").write_text(
-        '[history]\nkind = "table"\ntable = "_aico_migration_history"\n'
-        'version_column = "version"\n'
+        '[history]\nkind = "table"\ntable = "_aico_migration_history"\nversion_column = "version"\n'
     )
     r = cli("validate", "--db", str(db), "-m", str(EXAMPLES), "-f", "json")
     report = json.loads(r.stdout)
     assert report["changes"] == [] and report["history"]["store"] == "table"
+
+
+def test_a_new_database_gets_the_history_of_the_migrations_tool(cli, tmp_path):
+    """dbmate files, no history yet: apply writes dbmate's table, so dbmate sees the versions."""
+    mig = write_migrations(
+        tmp_path / "db" / "migrations",
+        {
+            "20240101000000_a.sql": "-- migrate:up\nCREATE TABLE a (id INTEGER PRIMARY KEY);\n"
+            "-- migrate:down\nDROP TABLE a;\n",
+            "20240102000000_b.sql": "-- migrate:up\nCREATE TABLE b (id INTEGER PRIMARY KEY);\n"
+            "-- migrate:down\nDROP TABLE b;\n",
+        },
+    )
+    db = tmp_path / "app.db"
+    r = cli("apply", "--db", str(db), "-m", str(mig), "--yes")
+    assert r.exit_code == 0, r.stdout + r.stderr
+    assert "versions will be recorded in schema_migrations (dbmate" in r.stderr
+    conn = sqlite3.connect(db)
+    tables = {n for (n,) in conn.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")}
+    versions = [v for (v,) in conn.execute("SELECT version FROM schema_migrations ORDER BY 1")]
+    conn.close()
+    assert "driftcheck_history" not in tables
+    assert versions == ["20240101000000", "20240102000000"]
+
+
+def test_read_commands_take_busy_timeout(cli, tmp_path):
+    db = apply_files(tmp_path / "app.db", FILES[:2])
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        for command in ("validate", "plan", "status"):
+            r = cli(command, "--db", str(db), "-m", str(EXAMPLES), "--busy-timeout", "0")
+            assert r.exit_code == 2, r.stderr
+            assert "(waited 0 s)" in r.stderr and "--busy-timeout" in r.stderr
+        r = cli("inspect", "--db", str(db), "--busy-timeout", "0")
+        assert r.exit_code == 2 and "(waited 0 s)" in r.stderr
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+
+
+def test_a_missing_database_is_said_before_the_replay(cli, tmp_path):
+    mig = write_migrations(tmp_path / "m", {"0001_bad.sql": "INSERT INTO nope VALUES (1);\n"})
+    r = cli("validate", "--db", str(tmp_path / "nope.db"), "-m", str(mig))
+    assert r.exit_code == 2
+    assert "no such file" in r.stderr and "0001" not in r.stderr  # never replayed
+
+
+def test_snapshot_out_must_be_a_directory_and_not_the_migrations(cli, tmp_path):
+    (tmp_path / "new.db").write_text("")
+    r = cli("snapshot", "--out", "new.db", "-m", str(EXAMPLES))
+    assert r.exit_code == 2 and "is a file, not a directory" in r.stderr
+    no_traceback(r.stderr)
+    mig = write_migrations(tmp_path / "m", {f.name: f.read_text() for f in FILES[:2]})
+    r = cli("snapshot", "--out", "m", "-m", "m")
+    assert r.exit_code == 2 and "is the migrations directory" in r.stderr
+    assert sorted(p.name for p in mig.iterdir()) == [f.name for f in FILES[:2]]
+
+
+def test_backup_path_mistakes_are_named(cli, tmp_path):
+    db = apply_files(tmp_path / "app.db", FILES[:1])
+    r = cli("apply", "--db", str(db), "-m", str(EXAMPLES), "--yes", "--backup", "nodir/x.bak")
+    assert r.exit_code == 2 and "its directory nodir does not exist" in r.stderr
+    (tmp_path / "bk").mkdir()
+    r = cli("apply", "--db", str(db), "-m", str(EXAMPLES), "--yes", "--backup", "bk")
+    assert r.exit_code == 2 and "is a directory" in r.stderr
+    assert recorded_or_none(db) is None  # nothing changed
+
+
+def recorded_or_none(db: Path) -> list[str] | None:
+    conn = sqlite3.connect(db)
+    try:
+        if not conn.execute(
+            "SELECT 1 FROM sqlite_schema WHERE name = 'driftcheck_history'"
+        ).fetchone():
+            return None
+        return [v for (v,) in conn.execute("SELECT version FROM driftcheck_history")]
+    finally:
+        conn.close()
+
+
+def test_dry_run_json_carries_the_sql(cli, tmp_path):
+    r = cli("apply", "--db", str(tmp_path / "n.db"), "-m", str(EXAMPLES), "--dry-run", "-f", "json")
+    out = json.loads(r.stdout)
+    assert out["outcome"] == "dry_run" and "create table authors" in out["sql"].lower()
+    assert [s["action"] for s in out["steps"]] == ["apply"] * len(FILES)
+
+
+def test_validate_mentions_reformatted_files_and_repair(cli, tmp_path):
+    mig = write_migrations(tmp_path / "m", {f.name: f.read_text() for f in FILES[:3]})
+    db = tmp_path / "app.db"
+    assert cli("apply", "--db", str(db), "-m", str(mig), "--yes").exit_code == 0
+    f = mig / FILES[1].name
+    f.write_text("-- reworded comment\n" + f.read_text())
+    r = cli("validate", "--db", str(db), "-m", str(mig))
+    assert r.exit_code == 0
+    assert "1 migration file changed since it ran, without changing the schema (0002)" in r.stdout
+    assert "driftcheck repair" in r.stdout
+    r = cli("repair", "--db", str(db), "-m", str(mig), "--yes", "--no-backup")
+    assert r.exit_code == 0, r.stdout + r.stderr
+    assert "repair" not in cli("validate", "--db", str(db), "-m", str(mig)).stdout
+
+
+def test_the_header_spells_the_recorded_version_like_the_migrations(cli, tmp_path):
+    db = apply_files(tmp_path / "app.db", FILES[:3])
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA user_version = 3")
+    conn.close()
+    r = cli("validate", "--db", str(db), "-m", str(EXAMPLES))
+    assert "recorded 0003" in r.stdout and "recorded 3" not in r.stdout
+
+
+def test_wrapping_never_splits_a_line_to_copy():
+    from driftcheck.report.text import Style
+
+    text = (
+        'To leave them out, add to driftcheck.toml: ignore = ["index:by_hand", "table:x"] '
+        "or run `driftcheck plan --format sql` now"
+    )
+    wrapped = Style(False, 50).wrap(text, 4)
+    lines = [line.strip() for line in wrapped.splitlines()]
+    assert any(line.startswith('ignore = ["index:by_hand", "table:x"]') for line in lines)
+    assert any("`driftcheck plan --format sql`" in line for line in lines)
+    assert all(4 + len(line) <= 50 for line in wrapped.splitlines()[:1])
+    assert all(len(line) <= 50 for line in wrapped.splitlines()[1:])

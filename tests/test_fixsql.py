@@ -129,16 +129,12 @@ def run_sql(db: Path, sql: str) -> None:
         conn.close()
 
 
-def fix_of(tmp_path: Path, db: Path) -> str:
-    from driftcheck.check import validate
-    from driftcheck.config import load_config
-    from driftcheck.fixsql import fix_sql
-    from driftcheck.settings import Settings
-
-    s = Settings.from_config(
-        load_config(None, cwd=tmp_path), migrations=str(tmp_path / "m"), database=str(db)
-    )
-    return fix_sql(validate(s))
+def fix_of(cli, tmp_path: Path, db: Path) -> str:
+    """`driftcheck plan --format sql`, as a user runs it: stdout is the SQL, nothing else."""
+    r = cli("plan", "--db", str(db), "--migrations", str(tmp_path / "m"), "--format", "sql")
+    assert r.exit_code in (0, 1), r.stdout + r.stderr
+    assert r.stderr == ""
+    return r.stdout
 
 
 def plan(cli, db: Path, tmp_path: Path) -> dict:
@@ -176,8 +172,8 @@ def test_the_sql_brings_hand_drift_back_to_the_version(case, cli, tmp_path):
     # The drift is there and no version explains it (otherwise this proves nothing).
     assert codes(drifted) == {None: "unattributed"}, drifted["plan"]
 
-    sql = fix_of(tmp_path, db)
-    assert sql == fix_of(tmp_path, db)  # deterministic
+    sql = fix_of(cli, tmp_path, db)
+    assert sql == fix_of(cli, tmp_path, db)  # deterministic
     assert "effective version: 0003 (nickname)" in sql
     fixed = tmp_path / "fixed.db"
     shutil.copy(db, fixed)
@@ -199,7 +195,7 @@ def test_the_sql_brings_hand_drift_back_to_the_version(case, cli, tmp_path):
 def test_what_the_sql_says_for_each_kind_of_drift(cli, tmp_path):
     db = setup(tmp_path, cli)
     run_sql(db, CASES["several_at_once"])
-    sql = fix_of(tmp_path, db)
+    sql = fix_of(cli, tmp_path, db)
     assert 'DROP INDEX "by_hand";' in sql
     assert 'DROP VIEW "setting_keys";\n' in sql
     assert "CREATE VIEW setting_keys AS SELECT key FROM settings;" in sql  # as stored
@@ -226,7 +222,7 @@ def test_what_the_sql_says_for_each_kind_of_drift(cli, tmp_path):
 def test_an_extra_table_is_dropped_and_marked_destructive(cli, tmp_path):
     db = setup(tmp_path, cli)
     run_sql(db, CASES["extra_table"])
-    sql = fix_of(tmp_path, db)
+    sql = fix_of(cli, tmp_path, db)
     assert "-- DESTRUCTIVE: drops table scratch and every row in it" in sql
     assert 'DROP TABLE "scratch";' in sql
     assert sql.index('DROP INDEX "scratch_a"') < sql.index('DROP TABLE "scratch"')
@@ -234,7 +230,7 @@ def test_an_extra_table_is_dropped_and_marked_destructive(cli, tmp_path):
 
 def test_nothing_unexplained_says_so_and_runs_nothing(cli, tmp_path):
     db = setup(tmp_path, cli)
-    sql = fix_of(tmp_path, db)
+    sql = fix_of(cli, tmp_path, db)
     assert "-- Nothing to do: no change in the database is unexplained." in sql
     assert all(line.startswith("--") for line in sql.splitlines())
     assert f"-- database: {db}" in sql
@@ -247,7 +243,7 @@ def test_versions_that_account_for_objects_are_left_to_apply(cli, tmp_path):
     db = setup(tmp_path, cli, files, upto="3")
     run_sql(db, "CREATE INDEX by_hand ON posts (body);")
     assert codes(plan(cli, db, tmp_path)) == {"0004": "pending", None: "unattributed"}
-    sql = fix_of(tmp_path, db)
+    sql = fix_of(cli, tmp_path, db)
     assert "--   0004 apply pending" in sql
     assert "tags" not in sql.replace("--   0004 apply pending", "")
     run_sql(db, sql)
@@ -262,7 +258,7 @@ def test_a_rebuild_that_breaks_a_foreign_key_commits_nothing(cli, tmp_path):
     stops the script before COMMIT, and nothing of it stays."""
     db = setup(tmp_path, cli)
     run_sql(db, CASES["added_column"] + "PRAGMA foreign_keys=OFF; DELETE FROM users WHERE id = 3;")
-    sql = fix_of(tmp_path, db)
+    sql = fix_of(cli, tmp_path, db)
     before = rows(db)
     conn = sqlite3.connect(db, isolation_level=None)
     with pytest.raises(sqlite3.OperationalError, match="integer overflow"):

@@ -353,10 +353,22 @@ def take_backup(database: str, target: Path) -> Path:
     The copy is written under a temporary name and renamed when it is whole, so
     a backup file is never a half-written one.
     """
+    if target.is_dir():
+        raise DriftcheckError(
+            f"backup {target}: is a directory",
+            hint=f"give a file path, e.g. --backup {target / (Path(database).name + '.bak')}",
+            code="backup_failed",
+        )
     if target.exists():
         raise DriftcheckError(
             f"backup {target}: exists already",
-            hint="choose another --backup path",
+            hint="choose another --backup path (a backup never overwrites a file)",
+            code="backup_failed",
+        )
+    if not target.parent.is_dir():
+        raise DriftcheckError(
+            f"backup {target}: its directory {target.parent} does not exist",
+            hint="create the directory first, or choose another --backup path; nothing was changed",
             code="backup_failed",
         )
     partial = target.with_name(target.name + ".partial")

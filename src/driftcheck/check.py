@@ -41,7 +41,7 @@ from driftcheck.reporting import (
     tool,
 )
 from driftcheck.settings import Settings
-from driftcheck.sqlite.connect import read_readonly
+from driftcheck.sqlite.connect import check_database_file, read_readonly
 from driftcheck.sqlite.introspect import read_objects
 from driftcheck.versions import version_key
 
@@ -84,6 +84,7 @@ def read_target(
 def validate(s: Settings, expected: Expected | None = None) -> Validation:
     """The whole check; `expected` reuses expected schemas already loaded (apply's)."""
     database = s.require_database()
+    check_database_file(database)  # a wrong path is said at once, not after a long replay
     if expected is None:
         expected = expected_schemas(s)
     actual, store, history = read_target(database, s, expected)

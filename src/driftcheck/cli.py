@@ -480,6 +480,7 @@ def _checked(
     db: str | None,
     fmt: str,
     ui: UI,
+    busy_timeout: float | None = None,
     *,
     fail_on_pending: bool = False,
 ) -> NoReturn:
@@ -487,7 +488,7 @@ def _checked(
         from driftcheck.check import validate as run
         from driftcheck.report.text import render_report, render_status
 
-        s = source.settings(ui, database=db)
+        s = source.settings(ui, database=db, busy_timeout=busy_timeout)
         result = run(s)
         report = result.report
         if fmt == "json":
@@ -524,13 +525,16 @@ def validate(
     history: HistoryOpt = None,
     fmt: TextJson = "text",
     fail_on_pending: FailOnPendingOpt = False,
+    busy_timeout: BusyOpt = None,
     config: ConfigOpt = None,
     quiet: QuietOpt = False,
     color: ColorOpt = "auto",
 ) -> None:
     """Check a database against its migrations: effective version, drift, pending versions."""
     source = Source(migrations, migrations_format, migrations_pattern, expected, history, config)
-    _checked("validate", source, db, fmt, UI(quiet, color), fail_on_pending=fail_on_pending)
+    _checked(
+        "validate", source, db, fmt, UI(quiet, color), busy_timeout, fail_on_pending=fail_on_pending
+    )
 
 
 @app.command(cls=_Command, short_help="One action per version: ok, record, apply or flag.")
@@ -542,6 +546,7 @@ def plan(
     expected: ExpectedOpt = None,
     history: HistoryOpt = None,
     fmt: TextJsonSql = "text",
+    busy_timeout: BusyOpt = None,
     config: ConfigOpt = None,
     quiet: QuietOpt = False,
     color: ColorOpt = "auto",
@@ -552,7 +557,7 @@ def plan(
     changes no version explains in line with the effective version's schema.
     """
     source = Source(migrations, migrations_format, migrations_pattern, expected, history, config)
-    _checked("plan", source, db, fmt, UI(quiet, color))
+    _checked("plan", source, db, fmt, UI(quiet, color), busy_timeout)
 
 
 @app.command(cls=_Command, short_help="Where is this database? One screen.")
@@ -565,13 +570,16 @@ def status(
     history: HistoryOpt = None,
     fmt: TextJson = "text",
     fail_on_pending: FailOnPendingOpt = False,
+    busy_timeout: BusyOpt = None,
     config: ConfigOpt = None,
     quiet: QuietOpt = False,
     color: ColorOpt = "auto",
 ) -> None:
     """Where is this database? Recorded, effective and latest version, pending count."""
     source = Source(migrations, migrations_format, migrations_pattern, expected, history, config)
-    _checked("status", source, db, fmt, UI(quiet, color), fail_on_pending=fail_on_pending)
+    _checked(
+        "status", source, db, fmt, UI(quiet, color), busy_timeout, fail_on_pending=fail_on_pending
+    )
 
 
 # --------------------------------------------------------------------------
@@ -611,12 +619,18 @@ class _Heartbeat:
             self._thread = None
 
 
-def _confirm(ui: UI, question: str) -> bool:
-    """Ask on the terminal; Ctrl-C or Ctrl-D is a no."""
+def _confirm(ui: UI, question: str, title: str = "apply") -> bool:
+    """Ask on the terminal; Ctrl-D is a no; Ctrl-C is an interrupt (exit 130). Either way
+    nothing has changed yet."""
     try:
         return bool(typer.confirm(question, default=False))
-    except (typer.Abort, EOFError, KeyboardInterrupt):
+    except KeyboardInterrupt:
         ui.err("")
+        _interrupted(ui, title)
+    except (typer.Abort, EOFError) as exc:
+        ui.err("")
+        if isinstance(exc.__context__, KeyboardInterrupt):
+            _interrupted(ui, title)
         return False
 
 
@@ -746,7 +760,16 @@ def _apply(
         return result.finish("dry_run", 1 if prepared.flags else 0)
 
     if prepared.created:
-        ui.out(f"driftcheck apply: {database} does not exist: creating it")
+        ui.info(f"driftcheck apply: {database} does not exist yet: apply will create it")
+    history = v.history
+    if history is not None and not history.exists:
+        from driftcheck.history.base import store_label
+
+        where = store_label(prepared.store.kind, prepared.store.table)
+        ui.info(
+            f"driftcheck apply: no migration history yet: versions will be recorded in {where} "
+            f"({prepared.store.kind}; --history chooses another store)"
+        )
     if not yes:
         if not _stdin_is_terminal():
             raise ConfigError(
@@ -759,6 +782,8 @@ def _apply(
         if not _confirm(ui, f"{_steps_summary(prepared).capitalize()} in {database}?"):
             ui.err("driftcheck apply: nothing changed")
             return result.finish("declined", 1)
+    if prepared.created:
+        ui.out(f"driftcheck apply: creating {database}")
     return result.execute(
         None if no_backup else (Path(backup) if backup else "default"),
     )
@@ -874,6 +899,7 @@ class _ApplyRun:
     def finish(self, outcome: str, code: int, exc: DriftcheckError | None = None) -> int:
         if self.fmt != "json":
             return code
+        from driftcheck import apply as run
         from driftcheck.report.model import AppliedStep, ApplyReport, ErrorInfo
         from driftcheck.reporting import now, tool
 
@@ -910,6 +936,7 @@ class _ApplyRun:
             flags=p.flags if p else [],
             error=ErrorInfo(code=exc.code, message=exc.message, hint=exc.hint) if exc else None,
             report=self.after,
+            sql=run.describe(p) if outcome == "dry_run" and p is not None else None,
         )
         self.ui.data(report.model_dump_json(indent=2))
         return code
@@ -960,6 +987,7 @@ def _resolution(
         try:
             r = prepare(s, not dry_run)
         except res.Refused as exc:
+            ui.out(style(f"driftcheck {title}: {s.database_label}", bold=True))
             if exc.entries:
                 ui.out("\n".join(plan_block(exc.entries, style, title="evidence")))
             if exc.changes:
@@ -994,7 +1022,7 @@ def _resolution(
                     hint="pass --yes to write without asking (or --dry-run to see it)",
                     code="usage",
                 )
-            if not _confirm(ui, f"Write this to the history of {database}?"):
+            if not _confirm(ui, f"Write this to the history of {database}?", title):
                 ui.err(f"driftcheck {title}: nothing changed")
                 return 1
         target: Path | None | Literal["default"] = (
@@ -1177,6 +1205,7 @@ def diff(
     migrations_format: FormatOpt = None,
     migrations_pattern: PatternOpt = None,
     fmt: TextJson = "text",
+    busy_timeout: BusyOpt = None,
     config: ConfigOpt = None,
     quiet: QuietOpt = False,
     color: ColorOpt = "auto",
@@ -1193,7 +1222,7 @@ def diff(
         from driftcheck.report.text import render_diff
         from driftcheck.reporting import now, tool
 
-        changes = run(a, b, source.settings(ui))
+        changes = run(a, b, source.settings(ui, busy_timeout=busy_timeout))
         report = DiffReport(
             tool=tool(),
             generated_at=now(),
@@ -1242,6 +1271,7 @@ def inspect(
     migrations: MigrationsOpt = None,
     migrations_format: FormatOpt = None,
     migrations_pattern: PatternOpt = None,
+    busy_timeout: BusyOpt = None,
     config: ConfigOpt = None,
 ) -> None:
     """Print the schema model of a database (or of a version) as JSON."""
@@ -1261,7 +1291,7 @@ def inspect(
                 code="usage",
             )
         # Without --version, the database comes from --db or from the config.
-        s = source.settings(ui, database=db)
+        s = source.settings(ui, database=db, busy_timeout=busy_timeout)
         if version is None:
             if s.database is None:
                 raise ConfigError(
@@ -1322,6 +1352,7 @@ def snapshot(
 
         s = source.settings(ui)
         directory = Path(out) if out else s.snapshot_dir
+        _check_snapshot_dir(directory, s)
         mset = load_migrations(s)
         baseline = load_baseline(s)
         n = len(mset.migrations)
@@ -1382,6 +1413,26 @@ def snapshot(
         return _snapshot_json(directory=out or "", status="error", error=info)
 
     _guard(ui, fmt, None, "snapshot", body, error_json)
+
+
+def _check_snapshot_dir(directory: Path, s: Settings) -> None:
+    from driftcheck.errors import ConfigError
+
+    if directory.exists() and not directory.is_dir():
+        raise ConfigError(
+            f"--out {directory}: is a file, not a directory",
+            hint="give the directory the expected schemas live in (default: expected_schemas)",
+            code="usage",
+        )
+    m = s.migrations
+    source = Path(m) if m and not m.startswith("python:") else None
+    if source is not None and source.exists() and directory.resolve() == source.resolve():
+        raise ConfigError(
+            f"--out {directory}: is the migrations directory; the snapshots would be "
+            "written among the migration files",
+            hint="choose another directory, e.g. --out expected_schemas",
+            code="usage",
+        )
 
 
 def _snapshot_json(**fields: Any) -> str:

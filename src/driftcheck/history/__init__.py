@@ -157,8 +157,30 @@ def find_store(
                 "recorded version"
             ],
         )
-    # Nothing recorded anywhere: driftcheck's own table, which the first apply creates.
-    return Found(OwnStore(config), _history_like(conn, tables, migrations))
+    notes = _history_like(conn, tables, migrations)
+    # Nothing recorded anywhere: the first apply creates the store. Migrations written for
+    # a tool get that tool's table, so that the tool itself sees what was applied.
+    fmt = migrations.format if migrations is not None else ""
+    tool = _BY_FORMAT.get(fmt)
+    if tool is not None:
+        store = tool(config)
+        notes.append(
+            f"no history yet: the migrations are {fmt} files, so apply records versions in "
+            f"{store.table} as {fmt} does (--history chooses another store)"
+        )
+        return Found(store, notes)
+    return Found(OwnStore(config), notes)
+
+
+# The store each migration tool's own runs keep.
+_BY_FORMAT: dict[str, type[Store]] = {
+    "flyway": FlywayStore,
+    "golang-migrate": GolangMigrateStore,
+    "dbmate": DbmateStore,
+    "goose": GooseStore,
+    "sqlx": SqlxStore,
+    "diesel": DieselStore,
+}
 
 
 _HISTORY_LIKE = re.compile(

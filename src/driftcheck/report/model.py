@@ -240,6 +240,11 @@ class ApplyReport(_Model):
     flags: list[PlanEntry] = Field(
         default_factory=list, description="the plan's flags (a dry run shows them as warnings)"
     )
+    sql: str | None = Field(
+        default=None,
+        description="dry run: the SQL each version would run and the history rows it would "
+        "write, as `apply --dry-run` prints it",
+    )
     error: ErrorInfo | None = Field(
         default=None, description="why apply refused, stopped or failed"
     )

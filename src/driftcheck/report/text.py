@@ -5,6 +5,7 @@ Colour only when writing to a terminal (and never with NO_COLOR set).
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Iterable
 
@@ -19,6 +20,9 @@ _STATUS_COLOUR = {"clean": "green", "pending": "yellow", "drift": "red", "error"
 _ACTION_COLOUR = {"ok": "green", "record": "yellow", "apply": "cyan", "flag": "red"}
 
 
+_UNBREAKABLE = re.compile(r"`[^`\n]*`|\bignore = \[[^\]\n]*\]")
+
+
 class Style:
     """Colour (on a terminal) and the width to wrap to (None: never wrap)."""
 
@@ -31,8 +35,10 @@ class Style:
         if self.width is None or indent + len(text) <= self.width:
             return text
         room = max(self.width - indent, 30)
-        lines = textwrap.wrap(text, room, break_long_words=False, break_on_hyphens=False)
-        return ("\n" + " " * indent).join(lines)
+        # A config line or a command to copy is never split across lines.
+        kept = _UNBREAKABLE.sub(lambda m: m.group(0).replace(" ", "\x00"), text)
+        lines = textwrap.wrap(kept, room, break_long_words=False, break_on_hyphens=False)
+        return ("\n" + " " * indent).join(lines).replace("\x00", " ")
 
     def __call__(self, text: str, fg: str | None = None, bold: bool = False) -> str:
         if not self.colour:
@@ -102,6 +108,8 @@ def render_status(report: Report, style: Style) -> str:
     if s.flags:
         rows.append(("flagged", f"{s.flags} ({_versions(report, 'flag')})"))
     rows.append(("changes", counts(s) if report.changes else "none in the schema"))
+    if reformatted := _reformatted(report):
+        rows.append(("note", reformatted))
     rows += render_notes(report)
     status = style(report.status.upper(), _STATUS_COLOUR[report.status], bold=True)
     rows.append(("status", f"{status}: {why(report)}" if report.status == "drift" else status))
@@ -122,8 +130,30 @@ def spelled(report: Report, version: str | None) -> str | None:
     return version
 
 
+def _reformatted(report: Report) -> str | None:
+    """Files changed since they ran without changing the schema: fine for driftcheck,
+    but Flyway and sqlx verify checksums and refuse to run until they are repaired."""
+    versions = [e.version or "" for e in report.plan if e.code == "reformatted"]
+    if not versions:
+        return None
+    h = report.history
+    strict = h is not None and h.store in ("flyway", "sqlx")
+    return (
+        f"{_plural(len(versions), 'migration file')} changed since "
+        f"{'it' if len(versions) == 1 else 'they'} ran, without changing the schema "
+        f"({', '.join(versions[:6])}{' ...' if len(versions) > 6 else ''}): "
+        "`driftcheck repair` records the new checksums"
+        + (f" ({h.store} refuses to run until then)" if strict and h is not None else "")
+    )
+
+
 def _versions(report: Report, action: str, limit: int = 6) -> str:
-    names = [e.version or "unattributed" for e in report.plan if e.action == action]
+    names = [
+        (e.version or "") + (f" {e.code}" if action == "flag" else "")
+        for e in report.plan
+        if e.action == action
+    ]
+    names = [n.strip() for n in names]
     return ", ".join(names[:limit]) + (
         f" and {len(names) - limit} more" if len(names) > limit else ""
     )
@@ -198,13 +228,17 @@ def render_report(
         where = store_label(h.store, h.table)
         if h.exists:
             recorded = (
-                f"recorded {h.recorded_version}" if h.recorded_version else "nothing recorded"
+                f"recorded {spelled(report, h.recorded_version)}"
+                if h.recorded_version
+                else "nothing recorded"
             )
             rows.append(("history", f"{h.store} ({where}), {recorded}"))
         else:
             rows.append(("history", f"none yet (apply would create {h.table or h.store})"))
         for note in h.notes:
             rows.append(("note", note))
+        if reformatted := _reformatted(report):
+            rows.append(("note", reformatted))
     if report.plan and any(e.action != "ok" for e in report.plan):
         parts = [f"{n} to {a}" for a, n in (("record", s.record), ("apply", s.pending)) if n]
         if s.flags:

@@ -110,7 +110,7 @@ def check_database_file(path: str) -> Path:
     if p.is_dir():
         raise DatabaseError(
             f"database {path}: is a directory, not a SQLite database file",
-            hint="pass the database file itself, e.g. --db data/app.db",
+            hint="pass the database file itself (e.g. data/app.db), not its directory",
             code="database_invalid",
         )
     try:
