@@ -285,7 +285,8 @@ def test_a_relative_url_is_rebased_onto_the_files_directory(
 
 def test_an_absolute_url_is_left_alone(cli, tmp_path, monkeypatch):
     db = make_db(tmp_path / "abs.db", "CREATE TABLE a(x); CREATE TABLE b(y);")
-    for url in (f"sqlite://{db}", f"sqlite:///{db}", f"file:{db}?mode=ro"):
+    # db is absolute: sqlite:/abs, sqlite:////abs (SQLAlchemy), file:///abs (SQLite's URIs).
+    for url in (f"sqlite:{db}", f"sqlite:///{db}", f"file://{db}", f"file:{db}?mode=ro"):
         proj = project(tmp_path / "proj", f'migrations = "db/migrations"\ndatabase = "{url}"\n')
         (tmp_path / "other").mkdir(exist_ok=True)
         monkeypatch.chdir(tmp_path / "other")

@@ -111,7 +111,7 @@ def test_reports_never_carry_credentials(spec, shown, cli, tmp_path):
         ("app.db", "app.db"),
         ("sqlite:app.db", "app.db"),
         ("sqlite3:data/app.db?cache=shared", "data/app.db"),
-        ("sqlite:///tmp/app.db", "/tmp/app.db"),
+        ("sqlite:///tmp/app.db", "tmp/app.db"),  # SQLAlchemy: three slashes, relative
         ("sqlite:////tmp/app.db", "/tmp/app.db"),
         ("file:app%20one.db?mode=ro", "app one.db"),
     ],

@@ -726,6 +726,10 @@ def _apply(
         )
     s = source.settings(ui, database=db, busy_timeout=busy_timeout)
     database = s.require_database()
+    if not dry_run:
+        from driftcheck.dburl import require_writable
+
+        require_writable(s.database or database, "apply")
     result = _ApplyRun(ui, s, fmt)
     try:
         prepared = run.prepare(s, to, writing=not dry_run, refuse_flags=not dry_run)
@@ -983,6 +987,10 @@ def _resolution(
             )
         s = source.settings(ui, database=db, busy_timeout=busy_timeout)
         database = s.require_database()
+        if not dry_run:
+            from driftcheck.dburl import require_writable
+
+            require_writable(s.database or database, title)
         style = ui.style()
         try:
             r = prepare(s, not dry_run)

@@ -20,13 +20,15 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from driftcheck.dburl import rebase
+from driftcheck.dburl import rebase, redact, url_problem
 from driftcheck.errors import ConfigError
 
 CONFIG_FILE = "driftcheck.toml"
 PYPROJECT = "pyproject.toml"
 # A directory holding one of these is a repository root: the search goes no higher.
 REPOSITORY_MARKERS = (".git", ".hg")
+# The object kinds an `ignore` pattern may name before a colon ("index:tmp_*").
+IGNORE_KINDS = ("table", "index", "view", "trigger")
 
 
 class _Section(BaseModel):
@@ -169,6 +171,32 @@ class Config(_Section):
             )
         return value
 
+    @field_validator("database")
+    @classmethod
+    def _local_database(cls, value: str | None) -> str | None:
+        if value is not None:
+            problem = url_problem(value)  # a URL naming a host, or no file
+            if problem is not None:
+                raise _Bad(*problem)
+        return value
+
+    @field_validator("ignore")
+    @classmethod
+    def _known_ignore_kinds(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for n, pattern in enumerate(value, 1):
+            kind, sep, glob = pattern.partition(":")
+            if sep and kind not in IGNORE_KINDS:
+                close = difflib.get_close_matches(kind.lower(), IGNORE_KINDS, n=1)
+                fixed = json.dumps(f"{close[0]}:{glob}" if close else f"table:{glob}")
+                guess = f"did you mean {fixed}? " if close else ""
+                raise _Bad(
+                    f"item {n}, {json.dumps(pattern)}, has the unknown object kind "
+                    f"{json.dumps(kind)} (expected one of {', '.join(IGNORE_KINDS)})",
+                    f"{guess}write the kind and a colon before the name pattern, "
+                    f"e.g. {fixed}, or no kind to match objects of every kind",
+                )
+        return value
+
     @model_validator(mode="after")
     def _pattern_implies_format(self) -> Config:
         if self.migrations_pattern is not None and self.migrations_format not in (
@@ -202,6 +230,12 @@ def load_config(path: str | None = None, cwd: Path | None = None) -> Config:
     """
     if path is not None:
         p = Path(path)
+        if p.is_dir():
+            raise ConfigError(
+                f"config file {path}: is a directory, not a file",
+                hint=_config_in(p),
+                code="config_missing",
+            )
         if not p.is_file():
             raise ConfigError(
                 f"config file {path}: no such file",
@@ -216,6 +250,17 @@ def load_config(path: str | None = None, cwd: Path | None = None) -> Config:
     if found is None:
         return Config()
     return _build(found[1], found[0])
+
+
+def _config_in(directory: Path) -> str:
+    """What to pass to --config instead of a directory."""
+    for name in (CONFIG_FILE, PYPROJECT):
+        if (directory / name).is_file():
+            return f"pass the file: --config {directory / name}"
+    return (
+        f"pass a {CONFIG_FILE} or a {PYPROJECT} with a [tool.driftcheck] table, "
+        f"e.g. --config {directory / CONFIG_FILE}"
+    )
 
 
 def find_config(start: Path) -> tuple[Path, dict[str, Any]] | None:
@@ -238,8 +283,15 @@ def find_config(start: Path) -> tuple[Path, dict[str, Any]] | None:
 
 def _read(p: Path) -> dict[str, Any]:
     try:
-        return tomllib.loads(p.read_text(encoding="utf-8"))
+        text = p.read_text(encoding="utf-8")
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
+        twice = _set_twice(text, str(exc))
+        if twice is not None:
+            message, hint = twice
+            raise ConfigError(
+                f"config file {p}: not valid TOML: {message}", hint=hint, code="config_syntax"
+            ) from None
         raise ConfigError(
             f"config file {p}: not valid TOML: {exc}",
             hint="fix the syntax at the line shown",
@@ -251,6 +303,40 @@ def _read(p: Path) -> dict[str, Any]:
             hint="check the file's permissions and encoding (UTF-8)",
             code="config_unreadable",
         ) from None
+
+
+_OVERWRITE = re.compile(r"Cannot overwrite a value \(at line (?P<line>\d+), column \d+\)")
+_KEY_LINE = re.compile(r"""\s*(?P<key>[A-Za-z0-9_.\-"' ]+?)\s*=""")
+
+
+def _set_twice(text: str, error: str) -> tuple[str, str] | None:
+    """A key set twice, as tomllib reports it ("Cannot overwrite a value (at line 3,
+    column 15)", naming no key): the key, both lines, and what to do; None otherwise."""
+    m = _OVERWRITE.fullmatch(error)
+    lines = text.splitlines()
+    if m is None or not 0 < int(m.group("line")) <= len(lines):
+        return None
+    line = int(m.group("line"))
+    k = _KEY_LINE.match(lines[line - 1])
+    if k is None:
+        return None
+    key = k.group("key")
+    spelled = re.compile(rf"\s*{re.escape(key)}\s*=")
+    first = None
+    for n in range(line - 1, 0, -1):  # within the same table: back to its header
+        if lines[n - 1].lstrip().startswith("["):
+            break
+        if spelled.match(lines[n - 1]):
+            first = n
+            break
+    where = f"lines {first} and {line}" if first is not None else f"line {line}"
+    value = lines[line - 1][k.end() :].strip()
+    fix = (
+        f"merge the two `{key}` lists into one"
+        if value.startswith("[")
+        else f"keep one `{key} = ...` line"
+    )
+    return f"`{key}` is set twice ({where}); a key may appear once per table", fix
 
 
 def _tool_section(data: dict[str, Any], p: Path) -> dict[str, Any] | None:
@@ -402,6 +488,8 @@ def _explain(exc: ValidationError, p: Path) -> ConfigError:
     key = ".".join(loc)
     section, _, leaf = key.rpartition(".")
     given = err.get("input")
+    if key == "database" and isinstance(given, str):
+        given = redact(given)  # a message never shows a password
     kind = err["type"]
 
     if kind == "extra_forbidden":

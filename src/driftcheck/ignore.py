@@ -11,6 +11,7 @@ import fnmatch
 from collections.abc import Collection, Sequence
 
 from driftcheck import normalize
+from driftcheck.config import IGNORE_KINDS
 from driftcheck.errors import ConfigError
 from driftcheck.expected import Expected
 from driftcheck.history import History
@@ -33,7 +34,7 @@ class Ignore:
             kind, sep, glob = pattern.partition(":")
             if not sep:
                 kind, glob = "", pattern
-            elif kind not in ("table", "index", "view", "trigger"):
+            elif kind not in IGNORE_KINDS:
                 raise ConfigError(
                     f"ignore pattern {pattern!r}: unknown object kind {kind!r}",
                     hint="use table:, index:, view: or trigger: before the name pattern, "

@@ -30,8 +30,9 @@ EXPECTED = {
 
 CODE_EXTENSIONS = frozenset({".php", ".go", ".py", ".rb", ".js", ".ts", ".java", ".kt", ".cs"})
 
-# A file name that starts like a versioned migration ("0001_x.sql", "V2__y.sql").
-VERSIONISH = re.compile(r"V?\d")
+# A file name that starts like a versioned migration ("0001_x.sql", "V2__y.sql",
+# and "v3__z.sql", which Flyway would not run).
+VERSIONISH = re.compile(r"[Vv]?\d")
 # The version at the start of a code-defined step's file name.
 _CODE_VERSION = re.compile(r"V?(?P<version>\d+(?:[._]\d+)*)(?=[_.\-]|$)")
 
@@ -145,6 +146,26 @@ def suggest_rename(fmt: str, filename: str, latest: str | None) -> str | None:
         if stem.lower().endswith(f".{d}"):
             stem, direction = stem[: -len(d) - 1], d
     return flat_file_name(fmt, next_version(latest), stem, direction)
+
+
+_DIRECTION_SUFFIX = re.compile(r"\.(?P<direction>up|down)\.sql$", re.IGNORECASE)
+
+
+def misfit_reason(fmt: str, filename: str) -> str | None:
+    """Why a file that looks versioned is not a `fmt` migration, for a near miss whose
+    cause is known (the tool would skip the file, so its SQL would never run)."""
+    if fmt == "flyway" and re.match(r"v\d", filename):
+        return "Flyway's version prefix is a capital V, so Flyway would never run it"
+    if fmt == "golang-migrate":
+        suffix = _DIRECTION_SUFFIX.search(filename)
+        if suffix is None:
+            what = "it has no direction"
+        elif not suffix.group("direction").islower():
+            what = "its direction must be lowercase"
+        else:
+            return None
+        return f"{what} (.up.sql / .down.sql), so golang-migrate would never run it"
+    return None
 
 
 @dataclass(frozen=True)

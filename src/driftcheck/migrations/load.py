@@ -27,6 +27,7 @@ from driftcheck.migrations.formats import (
     has_dbmate_marker,
     has_goose_marker,
     is_known_non_migration,
+    misfit_reason,
     next_version,
     parse_dbmate,
     parse_flat_name,
@@ -457,6 +458,11 @@ def _detect(tree: _Tree) -> tuple[str, _Plan]:
 
     plans = {fmt: _plan(fmt, tree) for fmt in _AUTO_ORDER}
     fitting = _prefer([fmt for fmt, p in plans.items() if p.ups and not p.misfits], plans)
+    if fitting and fitting[0] == "sqlx" and _directions_say_golang_migrate(plans, tree):
+        # sqlx runs <version>_<name>.sql beside .up.sql/.down.sql pairs; golang-migrate
+        # never runs it. When the pairs outnumber such files, they say golang-migrate,
+        # and the odd file is blamed as --migrations-format golang-migrate blames it.
+        _check_plan("golang-migrate", plans["golang-migrate"], tree, None, other="sqlx")
     if fitting:
         return fitting[0], plans[fitting[0]]
 
@@ -504,12 +510,24 @@ def _prefer(candidates: list[str], plans: dict[str, _Plan]) -> list[str]:
     return out
 
 
+def _directions_say_golang_migrate(plans: dict[str, _Plan], tree: _Tree) -> bool:
+    """Whether up/down pairs outnumber the versioned files without a direction, and
+    nothing is sqlx's own (a `-- no-transaction` first line)."""
+    ours = plans["golang-migrate"]
+    if not ours.misfits or len(ours.ups) <= len(ours.misfits):
+        return False  # one pair beside one plain file is still sqlx's mixed style
+    return not any(tree.read(f).startswith("-- no-transaction") for f in ours.misfits)
+
+
 def _explained(plan: _Plan) -> set[str]:
     """The files a plan makes migrations of (up and down)."""
     return {f for u in plan.ups for f in u.files} | {f for _, f in plan.downs}
 
 
-def _check_plan(fmt: str, plan: _Plan, tree: _Tree, pattern: str | None) -> None:
+def _check_plan(
+    fmt: str, plan: _Plan, tree: _Tree, pattern: str | None, other: str | None = None
+) -> None:
+    """Raise on what `plan` leaves unexplained; `other`: a format that would explain it."""
     latest = max((u.version for u in plan.ups), key=version_key, default=None)
     if plan.misfits:
         misfit = plan.misfits[0]
@@ -519,9 +537,16 @@ def _check_plan(fmt: str, plan: _Plan, tree: _Tree, pattern: str | None) -> None
             if renamed
             else "rename or move the file, or"
         )
+        reason = misfit_reason(fmt, misfit)
+        alternative = (
+            f"pass --migrations-format {other} if the directory holds {other} migrations"
+            if other
+            else "choose another --migrations-format (or --migrations-pattern)"
+        )
         raise MigrationError(
-            f"{misfit} (in {tree.source}) does not fit the {fmt} format (expected {EXPECTED[fmt]})",
-            hint=f"{fix} choose another --migrations-format (or --migrations-pattern)",
+            f"{misfit} (in {tree.source}) does not fit the {fmt} format "
+            f"(expected {EXPECTED[fmt]})" + (f": {reason}" if reason else ""),
+            hint=f"{fix} {alternative}",
         )
     if not plan.ups:
         if fmt == "pattern":
