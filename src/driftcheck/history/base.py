@@ -179,6 +179,28 @@ class Store:
         )
 
 
+class CumulativeStore(Store):
+    """A store whose one value stands for every version up to it (golang-migrate's row,
+    `PRAGMA user_version`): recording, marking applied, forgetting (back to the version
+    before) and a baseline all set that value."""
+
+    def set_version(self, m: Migration | None) -> list[Write]:
+        """Statements that make `m` the recorded version (None: nothing recorded)."""
+        raise NotImplementedError
+
+    def record(self, m: Migration, how: str, execution_ms: int, history: History) -> list[Write]:
+        return self.set_version(m)
+
+    def mark_applied(self, m: Migration, history: History) -> list[Write]:
+        return self.set_version(m)
+
+    def forget(self, version: str, previous: Migration | None, history: History) -> list[Write]:
+        return self.set_version(previous)
+
+    def baseline(self, migrations: list[Migration], history: History) -> list[Write]:
+        return self.set_version(migrations[-1])
+
+
 def entries_of(history: History, version: str) -> list[Entry]:
     """Every entry of `version` (failed tries included), however the store spells it."""
     key = history.key(version)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import sqlite3
 
 from driftcheck.errors import ConfigError
-from driftcheck.history.base import Entry, History, Store, Write, ident
+from driftcheck.history.base import CumulativeStore, Entry, History, Write, ident
 from driftcheck.migrations.model import Migration
 
 
-class GolangMigrateStore(Store):
+class GolangMigrateStore(CumulativeStore):
     kind = "golang-migrate"
     default_table = "schema_migrations"
 
@@ -38,10 +38,7 @@ class GolangMigrateStore(Store):
             (f"CREATE UNIQUE INDEX IF NOT EXISTS version_unique ON {t} (version)", ()),
         ]
 
-    def record(self, m: Migration, how: str, execution_ms: int, history: History) -> list[Write]:
-        return self._set_version(m)
-
-    def _set_version(self, m: Migration | None) -> list[Write]:
+    def set_version(self, m: Migration | None) -> list[Write]:
         """As golang-migrate's SetVersion(version, dirty=false): the table holds exactly
         one row; with no version (NilVersion) it holds none."""
         assert self.table is not None
@@ -56,14 +53,3 @@ class GolangMigrateStore(Store):
         if m is not None:
             writes.append((f"INSERT INTO {t} (version, dirty) VALUES (?, ?)", (int(m.version), 0)))
         return writes
-
-    # One row stands for every version up to it: marking a version applied, forgetting
-    # it (`migrate force` to the version before) and a baseline all set that row.
-    def mark_applied(self, m: Migration, history: History) -> list[Write]:
-        return self._set_version(m)
-
-    def forget(self, version: str, previous: Migration | None, history: History) -> list[Write]:
-        return self._set_version(previous)
-
-    def baseline(self, migrations: list[Migration], history: History) -> list[Write]:
-        return self._set_version(migrations[-1])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from driftcheck.errors import ConfigError
-from driftcheck.history.base import Entry, History, Store, Write
+from driftcheck.history.base import CumulativeStore, Entry, History, Write
 from driftcheck.migrations.model import Migration
 
 _MAX = 2**31 - 1  # user_version is a signed 32-bit integer
@@ -15,7 +15,7 @@ def numeric_version(version: str) -> int | None:
     return int(version) if version.isdigit() and int(version) <= _MAX else None
 
 
-class UserVersionStore(Store):
+class UserVersionStore(CumulativeStore):
     kind = "user_version"
     default_table = None
 
@@ -33,21 +33,7 @@ class UserVersionStore(Store):
     def create(self) -> list[Write]:
         return []
 
-    def record(self, m: Migration, how: str, execution_ms: int, history: History) -> list[Write]:
-        return self._set_version(m)
-
-    # The pragma stands for every version up to it: marking a version applied,
-    # forgetting it (back to the version before) and a baseline all set it.
-    def mark_applied(self, m: Migration, history: History) -> list[Write]:
-        return self._set_version(m)
-
-    def forget(self, version: str, previous: Migration | None, history: History) -> list[Write]:
-        return self._set_version(previous)
-
-    def baseline(self, migrations: list[Migration], history: History) -> list[Write]:
-        return self._set_version(migrations[-1])
-
-    def _set_version(self, m: Migration | None) -> list[Write]:
+    def set_version(self, m: Migration | None) -> list[Write]:
         if m is None:
             return [("PRAGMA user_version = 0", ())]
         n = numeric_version(m.version)
