@@ -626,15 +626,9 @@ def test_plan_format_sql_prints_sql_that_undoes_a_hand_made_index(cli, tmp_path:
 
 
 # --------------------------------------------------------------------------
-# Known bugs
+# Versions in refusals are spelled as the migrations spell them
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="refusals of baseline and resolve name a golang-migrate version as the store "
-    "stores it (2), not as the migrations spell it (000002): README says versions are "
-    "spelled as the migrations spell them, and the plan's header already does",
-)
 @pytest.mark.parametrize("command", ["baseline", "resolve"])
 def test_refusals_spell_versions_like_the_migrations(command: str, cli, tmp_path: Path) -> None:
     if command == "baseline":

@@ -171,7 +171,8 @@ def next_steps(flags: list[PlanEntry]) -> str:
         v = e.version or ""
         if e.code in ("dirty", "failed", "partial"):
             out.append(
-                f"{v}: fix the database by hand if needed, then `driftcheck resolve {v} --as "
+                f"{v}: fix the database by hand if needed (`driftcheck plan --format sql` "
+                f"restores what a recorded version lost), then `driftcheck resolve {v} --as "
                 "applied` (its changes are there) or `--as absent` (they are not)"
             )
         elif e.code == "recorded_but_absent":
@@ -195,7 +196,8 @@ def next_steps(flags: list[PlanEntry]) -> str:
         else:  # conflict
             out.append(
                 f"{v}: an object it changes was changed another way; bring it in line by "
-                "hand (`driftcheck plan` shows the evidence)"
+                "hand (`driftcheck plan` shows the evidence; `driftcheck plan --format sql` "
+                "restores the objects of a recorded version)"
             )
     return "\n".join(dict.fromkeys(out))
 

@@ -26,7 +26,7 @@ from driftcheck.ignore import (
     without_history,
 )
 from driftcheck.model import Schema
-from driftcheck.plan import Plan, build_plan
+from driftcheck.plan import Hints, Plan, build_plan
 from driftcheck.report.model import (
     Report,
     Target,
@@ -90,6 +90,7 @@ def validate(s: Settings, expected: Expected | None = None) -> Validation:
     actual, store, history = read_target(database, s, expected)
     internal = internal_tables(s, expected, history)
     ignored = ignored_info(ignored_by_rules(actual, s.config.ignore, internal))
+    before = expected
     expected, actual = apply_ignore(expected, actual, s.config.ignore, internal)
     recorded = history.recorded_version if history is not None and history.exists else None
     effective = find_effective(
@@ -100,7 +101,14 @@ def validate(s: Settings, expected: Expected | None = None) -> Validation:
     )
     changes = effective.changes
     plan = build_plan(
-        expected.states, actual, effective.index, changes, history, store, expected.migrations
+        expected.states,
+        actual,
+        effective.index,
+        changes,
+        history,
+        store,
+        expected.migrations,
+        Hints.of(s.config, before, expected),
     )
     status = status_of(effective, expected, changes, plan, history)
     tracked = history is not None and history.exists

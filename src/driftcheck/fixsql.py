@@ -137,6 +137,10 @@ def _find(schema: Schema, key: ObjectKey) -> SchemaObject | None:
     return None
 
 
+def _names(keys: Iterable[ObjectKey]) -> str:
+    return ", ".join(f"{kind} {name}" for kind, name in keys)
+
+
 def _stored(obj: SchemaObject) -> str:
     return obj.sql.strip().rstrip(";").strip() + ";"
 
@@ -237,17 +241,22 @@ def _plan_object(
     script: _Script,
     taken: set[str],
     fixed: set[ObjectKey],
+    restoring: str | None = None,
 ) -> None:
+    """`restoring`: the recorded version whose object this is (None: no version's)."""
     kind = key[0]
     e = _find(expected, key)
     renamed = [c for c in changes if c.change == "renamed"]
     a = _find(actual, (kind, fold(str(renamed[0].actual)))) if renamed else _find(actual, key)
     what = _summary(changes)
+    if restoring is not None:
+        what = f"{what}; version {restoring} is recorded as applied"
     if kind == "table":
         if e is None and a is not None:
             script.destructive = True
+            gone = "no version creates it" if restoring is None else "a version drops it"
             script.tables.append(
-                f"-- table {a.name}: no version creates it ({what})\n"
+                f"-- table {a.name}: {gone} ({what})\n"
                 f"-- DESTRUCTIVE: drops table {a.name} and every row in it\n"
                 f"DROP TABLE {quote(a.name)};"
             )
@@ -265,12 +274,19 @@ def _plan_object(
     if a is not None:
         on = getattr(a, "table", None)
         where = f" on {on}" if on and kind != "view" else ""
-        why = "no version creates it" if e is None else "not in the form the version gives"
+        why = "not in the form the version gives"
+        if e is None:
+            why = "no version creates it" if restoring is None else "a version drops it"
         script.drops.append(
             f"-- {kind} {a.name}{where}: {why} ({what})\nDROP {word} {quote(a.name)};"
         )
     if e is not None:
-        script.creates.append((kind, f"-- {kind} {e.name}: as the version gives it\n{_stored(e)}"))
+        made = (
+            "as the version gives it"
+            if restoring is None
+            else f"restored as the version gives it ({what})"
+        )
+        script.creates.append((kind, f"-- {kind} {e.name}: {made}\n{_stored(e)}"))
 
 
 def fix_sql(validation: Validation, ignore: Sequence[str] = ()) -> str:
@@ -301,14 +317,46 @@ def fix_sql(validation: Validation, ignore: Sequence[str] = ()) -> str:
         "(without -bail the",
         "-- sqlite3 shell goes on after an error and would commit half of it).",
     ]
-    others = [e for e in report.plan if e.action in ("apply", "flag") and e.version is not None]
+    restore = validation.plan.restore
+    others = [
+        e
+        for e in report.plan
+        if e.action in ("apply", "flag") and e.version is not None and e.version not in restore
+    ]
+    # What another version's flag concerns is that flag's to settle (present is not
+    # True: the database lacks that version's form of it).
+    flagged: set[ObjectKey] = {
+        (ev.object_type, fold(ev.name))
+        for e in others
+        if e.action == "flag"
+        for ev in e.evidence
+        if ev.present is not True
+    }
+    if restore:
+        head.append(
+            "-- Restored here: objects of versions the history records as applied that were "
+            "dropped or"
+        )
+        head.append(
+            f"-- changed by hand, to the form version {version}'s expected schema gives them:"
+        )
+        for v, keys in restore.items():
+            head.append(f"--   {v}: {_names(keys)}")
     if others:
         head.append("-- Not touched here (versions account for them; apply runs pending ones):")
         for e in others:
-            head.append(f"--   {e.version} {e.action} {e.code}")
+            concerned = [
+                f"{ev.object_type} {ev.name}" for ev in e.evidence if ev.present is not True
+            ]
+            shown = f": {', '.join(concerned)}" if concerned and e.action == "flag" else ""
+            head.append(f"--   {e.version} {e.action} {e.code}{shown}")
+    restoring = {k: v for v, keys in restore.items() for k in keys}
     by_owner: dict[ObjectKey, list[Change]] = {}
     for c in unexplained:
         by_owner.setdefault(c.owner.key, []).append(c)
+    for c in validation.effective.changes:
+        if c.severity != "info" and c.owner.key in restoring and c not in unexplained:
+            by_owner.setdefault(c.owner.key, []).append(c)
     if not by_owner:
         return (
             "\n".join([*head, "-- Nothing to do: no change in the database is unexplained."]) + "\n"
@@ -316,19 +364,21 @@ def fix_sql(validation: Validation, ignore: Sequence[str] = ()) -> str:
 
     # An object that also has differences a version explains is left to that
     # version's flag: rebuilding it to the expected form would settle both silently.
+    # A restored version's objects are brought to the expected form here.
     explained = {
         c.owner.key
         for c in validation.effective.changes
-        if c.severity != "info" and c not in unexplained
-    }
+        if c.severity != "info" and c not in unexplained and c.owner.key not in restoring
+    } | (set(restoring) & flagged)
     script = _Script()
     taken = {fold(t) for t in (*actual.tables, *expected.tables)}
     fixed = set(by_owner) - explained
     # A renamed object is found in the database under its other name.
     fixed |= {
         (c.owner.kind, fold(str(c.actual)))
-        for c in unexplained
-        if c.change == "renamed" and c.owner.key in fixed
+        for key in fixed
+        for c in by_owner[key]
+        if c.change == "renamed"
     }
     for key in sorted(by_owner, key=lambda k: (_KIND_ORDER[k[0]], k[1])):
         changes = by_owner[key]
@@ -338,7 +388,7 @@ def fix_sql(validation: Validation, ignore: Sequence[str] = ()) -> str:
                 f"({_summary(changes)}); resolve that flag first"
             )
             continue
-        _plan_object(key, changes, expected, actual, script, taken, fixed)
+        _plan_object(key, changes, expected, actual, script, taken, fixed, restoring.get(key))
 
     # Creates in dependency order: a trigger may be on a view (INSTEAD OF).
     creates = sorted(script.creates, key=lambda c: _CREATE_ORDER[c[0]])

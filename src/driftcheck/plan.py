@@ -16,9 +16,10 @@ one), an earlier form, or neither. From those verdicts and the history:
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from pathlib import PurePath
+from typing import TYPE_CHECKING, Any, Literal
 
 from driftcheck.changes import Change, severe
 from driftcheck.compare import Form
@@ -33,8 +34,14 @@ from driftcheck.replay import ObjectKey, VersionState, object_key
 from driftcheck.report.model import Evidence, PlanEntry
 from driftcheck.versions import version_key
 
+if TYPE_CHECKING:
+    from driftcheck.config import Config
+    from driftcheck.expected import Expected
+
 Verdict = Literal["yes", "no", "neither"]
 _SEVERE = ("error", "warning")
+# The flags of a recorded version whose objects the database lacks in its form.
+_RESTORABLE = ("partial", "conflict", "recorded_but_absent")
 
 
 @dataclass(frozen=True)
@@ -43,9 +50,38 @@ class Plan:
     attributed: set[ObjectKey]  # objects whose differences a version explains
     # The changes no version explains (the unattributed flag's evidence).
     unexplained: list[Change] = field(default_factory=list)
+    # Recorded versions (at or below the effective one) whose objects were dropped or
+    # changed by hand: version -> those objects. `plan --format sql` restores them to
+    # the effective version's form rather than leave them to the version's flag.
+    restore: dict[str, list[ObjectKey]] = field(default_factory=dict)
 
     def count(self, action: str) -> int:
         return sum(1 for e in self.entries if e.action == action)
+
+
+@dataclass(frozen=True)
+class Hints:
+    """What the plan's reasons may say about the setup around it (all optional)."""
+
+    ignore: tuple[str, ...] = ()  # the config's `ignore` patterns, as written
+    config: str = ""  # the config file in use ("": none)
+    repeatable: bool = False  # Flyway repeatable (R__) files are there, not replayed
+    # Version -> objects it changes that `ignore` leaves out of the check.
+    left_out: Mapping[str, tuple[ObjectKey, ...]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, config: Config, before: Expected, after: Expected) -> Hints:
+        """From the config, and the expected schemas before and after `ignore`."""
+        left_out: dict[str, tuple[ObjectKey, ...]] = {}
+        if before is not after:
+            for b, a in zip(before.states[1:], after.states[1:], strict=True):
+                gone = (b.changed | b.removed) - (a.changed | a.removed)
+                if gone and b.version:
+                    left_out[b.version] = tuple(sorted(gone))
+        ms = after.migration_set
+        # The loader notes the repeatable files it leaves out (see migrations.load).
+        repeatable = ms is not None and any("repeatable (R)" in n for n in ms.notes)
+        return cls(tuple(config.ignore), config.source, repeatable, left_out)
 
 
 Run = tuple[int, Form]  # (first state index, the object's form from there on)
@@ -318,8 +354,13 @@ def build_plan(
     history: History | None,
     store: Store | None,
     migrations: dict[str, Migration],
+    hints: Hints | None = None,
 ) -> Plan:
-    """One entry per version (and per unknown recorded version), plus unattributed drift."""
+    """One entry per version (and per unknown recorded version), plus unattributed drift.
+
+    `hints`: what the reasons may say about the config and the migrations around the
+    plan (see `Hints.of`); without it they say nothing of them."""
+    hints = hints or Hints()
     current = {object_key(o): Form(o) for o in actual.objects()}
     absent = Form(None)
     segments = segments_of(states)
@@ -330,6 +371,7 @@ def build_plan(
     attributed: set[ObjectKey] = set()
     changed = changed_files(states, history, store, migrations)
     readings: dict[ObjectKey, Reading] = {}
+    restore: dict[str, list[ObjectKey]] = {}
 
     def reading(k: ObjectKey) -> Reading:
         found = readings.get(k)
@@ -346,7 +388,9 @@ def build_plan(
             _evidence(states, i, k, segments[k], v, k in current) for k, v in verdicts.items()
         ]
         for k, v in verdicts.items():
-            if (v == "yes" and i > effective) or (v != "yes" and i <= effective):
+            # An object in another form than version i gives is that version's flag
+            # (conflict), above the effective version as below it.
+            if v == "neither" or (v == "yes" and i > effective) or (v == "no" and i <= effective):
                 attributed.add(k)
         values = set(verdicts.values())
         if not keys:
@@ -364,8 +408,22 @@ def build_plan(
         recorded = recorded_store and history is not None and history.is_recorded(version)
         m = migrations.get(version)
         action, code, reason = _decide(
-            state, keys, verdicts, recorded, entry, store, m, history if recorded_store else None
+            state,
+            keys,
+            verdicts,
+            recorded,
+            entry,
+            store,
+            m,
+            history if recorded_store else None,
+            hints.left_out.get(version, ()),
         )
+        if recorded and i <= effective and code in _RESTORABLE:
+            restore[version] = [k for k in keys if verdicts[k] != "yes"]
+            reason += (
+                "; it is recorded as applied: `driftcheck plan --format sql` prints the SQL "
+                "that restores them"
+            )
         entries.append(
             (
                 (version_key(version), 0),
@@ -419,20 +477,27 @@ def build_plan(
     # Where the database's form of an object is closest to the form it should have at
     # the effective version, each of its differences is explained or not on its own:
     # one version's changed file or changed part does not explain a hand change beside.
+    # Where it is closest to a later version's form (that version's conflict), what
+    # no version explains there (`loose`) is drift of its own.
     by_item: dict[ObjectKey, set[Item]] = {}
+    loose: dict[ObjectKey, set[Item]] = {}
     for k, r in readings.items():
-        if r.closest is not None and r.start <= effective <= r.spans[r.closest][1]:
+        if r.closest is None:
+            continue
+        if r.start <= effective <= r.spans[r.closest][1]:
             by_item[k] = r.explained
-    unexplained = [
-        c
-        for c in changes
-        if c.severity in _SEVERE
-        and (
-            (c.object_type, fold(c.name), c.attribute) not in by_item[c.owner.key]
-            if c.owner.key in by_item
-            else c.owner.key not in attributed
-        )
-    ]
+        elif r.start > effective and k in attributed:
+            loose[k] = r.loose
+
+    def unexplained_by(c: Change) -> bool:
+        k, item = c.owner.key, (c.object_type, fold(c.name), c.attribute)
+        if k in by_item:
+            return item not in by_item[k]
+        if k in loose:
+            return item in loose[k]
+        return k not in attributed
+
+    unexplained = [c for c in changes if c.severity in _SEVERE and unexplained_by(c)]
     result = [e for _, e in sorted(entries, key=lambda x: x[0])]
     if unexplained:
         result.append(
@@ -441,7 +506,7 @@ def build_plan(
                 name=None,
                 action="flag",
                 code="unattributed",
-                reason=unattributed_reason(unexplained),
+                reason=unattributed_reason(unexplained, hints),
                 evidence=[
                     Evidence(
                         object_type=c.object_type,
@@ -455,11 +520,11 @@ def build_plan(
                 ],
             )
         )
-    return Plan(result, attributed, unexplained)
+    return Plan(result, attributed, unexplained, restore)
 
 
-def _part_label(c: Change) -> str:
-    """A change's object or part, as the unattributed flag names it."""
+def part_label(c: Change) -> str:
+    """A change's object or part, as the unattributed flag (and baseline) names it."""
     if c.object_type == c.owner.kind and fold(c.name) == fold(c.owner.name):
         on = f" on {c.table}" if c.object_type in ("index", "trigger") and c.table else ""
         return f"{c.object_type} {c.name}{on}"
@@ -480,33 +545,63 @@ def _glob(name: str) -> str:
     return "".join(f"[{ch}]" if ch in "*?[" else ch for ch in name)
 
 
-def unattributed_reason(unexplained: list[Change]) -> str:
-    """What no version explains, object by object, and the `ignore` line that leaves
-    the whole objects among them out of the check (parts of a table cannot be)."""
-    labels: dict[str, list[str]] = {}  # label -> what differs (attributes, missing)
+def ignore_patterns(changes: Sequence[Change]) -> tuple[list[str], list[str]]:
+    """The `ignore` patterns that leave out the whole objects among `changes`, and the
+    tables only a part of which differs (a part cannot be ignored alone)."""
     patterns: dict[str, None] = {}
     parts: dict[str, None] = {}  # tables with a part or attribute changed by hand
-    for c in unexplained:
-        notes = labels.setdefault(_part_label(c), [])
-        note = "missing" if c.change == "missing" else c.attribute if c.change == "changed" else ""
-        if note and note not in notes:
-            notes.append(note)
+    for c in changes:
         if c.owner.kind != "table":
             patterns[f"{c.owner.kind}:{_glob(c.owner.name)}"] = None
         elif c.object_type == "table" and c.change in ("missing", "unexpected"):
             patterns[f"table:{_glob(c.owner.name)}"] = None
         else:
             parts[c.owner.name] = None
+    return list(patterns), list(parts)
+
+
+def ignore_advice(patterns: Sequence[str], hints: Hints) -> str:
+    """Where and how to write `patterns` into the config: the line to add, or, when the
+    config has an `ignore` list already, that list with them (TOML allows one key)."""
+    source = hints.config
+    if not source:
+        where = "driftcheck.toml"
+    elif PurePath(source).name == "pyproject.toml":
+        where = f"{source} under [tool.driftcheck]"
+    else:
+        where = source
+    merged = list(dict.fromkeys([*hints.ignore, *patterns]))
+    line = ", ".join(json.dumps(p, ensure_ascii=False) for p in merged)
+    if hints.ignore:
+        return f"replace the `ignore` line in {where} with: ignore = [{line}]"
+    return f"add to {where}: ignore = [{line}]"
+
+
+def unattributed_reason(unexplained: list[Change], hints: Hints | None = None) -> str:
+    """What no version explains, object by object, and the `ignore` line that leaves
+    the whole objects among them out of the check (parts of a table cannot be)."""
+    hints = hints or Hints()
+    labels: dict[str, list[str]] = {}  # label -> what differs (attributes, missing)
+    for c in unexplained:
+        notes = labels.setdefault(part_label(c), [])
+        note = "missing" if c.change == "missing" else c.attribute if c.change == "changed" else ""
+        if note and note not in notes:
+            notes.append(note)
+    patterns, parts = ignore_patterns(unexplained)
     named = ", ".join(f"{k} ({', '.join(v)})" if v else k for k, v in labels.items())
     n = len(unexplained)
+    source = (
+        "made by hand, or by the Flyway repeatable (R__) files, which are not replayed?"
+        if hints.repeatable
+        else "made by hand?"
+    )
     text = (
         f"{n} change{'s' if n != 1 else ''} in the database that no version explains "
-        f"(made by hand?): {named}"
+        f"({source}): {named}"
     )
     if patterns:
-        line = ", ".join(json.dumps(p, ensure_ascii=False) for p in patterns)
-        text += f". To leave {'them' if len(patterns) > 1 else 'it'} out of the check, add to "
-        text += f"driftcheck.toml: ignore = [{line}]"
+        text += f". To leave {'them' if len(patterns) > 1 else 'it'} out of the check, "
+        text += ignore_advice(patterns, hints)
     if parts:
         tables = ", ".join(parts)
         whole = ", ".join(json.dumps(f"table:{_glob(t)}", ensure_ascii=False) for t in parts)
@@ -537,8 +632,16 @@ def _decide(
     store: Store | None,
     m: Migration | None,
     history: History | None,
+    left_out: Sequence[ObjectKey] = (),
 ) -> tuple[Literal["ok", "record", "apply", "flag"], str, str]:
     from driftcheck.history.base import Entry
+
+    if left_out:
+        shown = ", ".join(f"{k[0]} {k[1]}" for k in left_out[:4])
+        more = f" and {len(left_out) - 4} more" if len(left_out) > 4 else ""
+        nothing = f"changes only objects `ignore` leaves out: {shown}{more}"
+    else:
+        nothing = "changes no schema object"
 
     e = entry if isinstance(entry, Entry) else None
     where = _store_label(history) if history is not None else "the history"
@@ -563,9 +666,10 @@ def _decide(
             return (
                 "ok",
                 "reformatted",
-                "the migration file changed after it ran "
-                "(checksum differs), but the schema it gives "
-                "is the one in the database: reformatted",
+                "the migration file changed after it ran (checksum differs), but the "
+                "schema it gives is the one in the database; `driftcheck repair` records "
+                "the new checksum (Flyway and sqlx refuse to run while a recorded checksum "
+                "differs)",
             )
         return (
             "flag",
@@ -597,7 +701,7 @@ def _decide(
                 + (f" ({_describe(keys, verdicts, 'no')})" if keys else ""),
             )
         if not keys:
-            return ("ok", "ok", "recorded (changes no schema object)")
+            return ("ok", "ok", f"recorded ({nothing})")
         return ("ok", "ok", "recorded, and its changes are present")
     if state == "present":
         if history is None:
@@ -611,4 +715,4 @@ def _decide(
             "unrecorded",
             f"its changes are present, but {where} does not record it (applied by hand?)",
         )
-    return ("apply", "pending", "not applied yet" + ("" if keys else " (changes no schema object)"))
+    return ("apply", "pending", "not applied yet" + ("" if keys else f" ({nothing})"))

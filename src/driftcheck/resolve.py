@@ -40,6 +40,7 @@ from driftcheck.errors import DriftcheckError
 from driftcheck.history import History, Store
 from driftcheck.history.base import Entry, Write, entries_of, store_label
 from driftcheck.migrations.model import Migration
+from driftcheck.plan import Hints, ignore_advice, ignore_patterns, part_label
 from driftcheck.replay import VersionState
 from driftcheck.report.model import PlanEntry
 from driftcheck.settings import Settings
@@ -147,14 +148,28 @@ def prepare_resolve(
     v = m.version
     if entry.code not in ALLOWED[as_]:
         hint = _HINTS.get(entry.code, "see `driftcheck plan`").format(version=v)
+        if v in ctx.validation.plan.restore:
+            hint = _restore_hint(v, True, entry.code)
         raise Refused(
             f"version {v}: the plan says {entry.action} ({entry.code}): {entry.reason}; "
             f"resolve --as {as_} is for {_listing(ALLOWED[as_])} versions",
             hint=hint,
             entries=[entry],
         )
+    recorded = ctx.history.exists and ctx.history.is_recorded(v)
+    restorable = v in ctx.validation.plan.restore
+    if as_ == "applied" and recorded:
+        # Nothing to write, forced or not: the history is right, the database is not.
+        missing = "".join(f"\n  {e.message}" for e in entry.evidence if e.present is not True)
+        raise Refused(
+            f"version {v}: {ctx.label} already records it as applied, but not all of its "
+            "changes are in the database (--force cannot help: there is nothing to write)"
+            + missing,
+            hint=_restore_hint(v, restorable, entry.code),
+            entries=[entry],
+        )
     warnings: list[str] = []
-    _check_evidence(entry, as_, force, warnings)
+    _check_evidence(entry, as_, force, warnings, recorded=recorded, restorable=restorable)
     if as_ == "applied":
         writes, also = ctx.applied(i, m, entry)
         verb = "as applied"
@@ -203,8 +218,39 @@ def _listing(codes: Sequence[str]) -> str:
     return ", ".join(codes[:-1]) + " and " + codes[-1]
 
 
-def _check_evidence(entry: PlanEntry, as_: As, force: bool, warnings: list[str]) -> None:
-    """`applied` needs every change present; `absent` needs none present."""
+def _restore_hint(version: str, restorable: bool, code: str) -> str:
+    """How a recorded version whose objects the database lacks gets them back."""
+    if restorable:
+        return (
+            "`driftcheck plan --format sql` prints the SQL that restores its objects (then "
+            f"the plan shows {version} ok)"
+            + (
+                f"; or, to run it again, `driftcheck resolve {version} --as absent` and "
+                "`driftcheck apply`"
+                if code == "recorded_but_absent"
+                else ""
+            )
+        )
+    if code == "recorded_but_absent":
+        return (
+            f"forget it (`driftcheck resolve {version} --as absent`), then `driftcheck apply` "
+            "runs it again; or make its changes by hand"
+        )
+    return "make its changes by hand (the evidence lists what is missing)"
+
+
+def _check_evidence(
+    entry: PlanEntry,
+    as_: As,
+    force: bool,
+    warnings: list[str],
+    *,
+    recorded: bool = False,
+    restorable: bool = False,
+) -> None:
+    """`applied` needs every change present; `absent` needs none present. `recorded`:
+    the history records it as applied; `restorable`: and `plan --format sql` restores
+    what the database lacks of it."""
     if as_ == "applied":
         wrong = [e for e in entry.evidence if e.present is not True]
         what = "not all of its changes are in the database"
@@ -219,6 +265,16 @@ def _check_evidence(entry: PlanEntry, as_: As, force: bool, warnings: list[str])
             "undo its changes by hand (the evidence lists them), or resolve it --as applied; "
             "--force records it anyway"
         )
+        if recorded:
+            keep = (
+                "`driftcheck plan --format sql` prints the SQL that restores its objects"
+                if restorable
+                else "make the missing changes by hand (the evidence lists them)"
+            )
+            hint = (
+                f"it is recorded as applied: to keep it, {keep}; to forget it, undo its "
+                "changes by hand first; --force forgets it anyway"
+            )
     if not wrong:
         return
     listed = "".join(f"\n  {e.message}" for e in wrong)
@@ -343,7 +399,7 @@ def prepare_baseline(
                 "and let `driftcheck apply` record the versions whose changes are present",
                 code="baseline_history",
             )
-        recorded = [e.version for e in history.entries]
+        recorded = [ctx.spelled(e.version) for e in history.entries]
         if history.baseline is not None:
             recorded.append(history.baseline)
         above = [r for r in recorded if history.key(r) >= history.key(v)]
@@ -354,7 +410,7 @@ def prepare_baseline(
                 hint="see `driftcheck plan`",
                 code="baseline_history",
             )
-        failed = [e.version for e in history.entries if not e.success]
+        failed = [ctx.spelled(e.version) for e in history.entries if not e.success]
         if failed:
             raise Refused(
                 f"{ctx.label} marks {', '.join(failed)} as failed or dirty",
@@ -371,13 +427,17 @@ def prepare_baseline(
             f"({n} difference{'s' if n != 1 else ''})"
         )
         if not force:
-            raise Refused(
-                f"{what}: a baseline at {v} would record versions whose schema it does not have",
-                hint="read the differences; baseline at the version the database is at "
-                "(`driftcheck status` names it), or fix the database; --force baselines anyway",
-                code="baseline_mismatch",
-                changes=changes,
-            )
+            extra = _only_extra(ctx, i, differences)
+            if extra is not None:
+                what, hint = extra
+            else:
+                what += f": a baseline at {v} would record versions whose schema it does not have"
+                hint = (
+                    "read the differences; baseline at the version the database is at "
+                    "(`driftcheck status` names it), or fix the database; --force baselines "
+                    "anyway"
+                )
+            raise Refused(what, hint=hint, code="baseline_mismatch", changes=changes)
         warnings.append(f"--force: {what}; the plan will show them")
     unrecorded = [
         ctx.migration(j)
@@ -396,6 +456,46 @@ def prepare_baseline(
     )
 
 
+def _only_extra(ctx: _Context, i: int, differences: list[Change]) -> tuple[str, str] | None:
+    """When the database has version i's whole schema plus objects (or parts) it does not
+    have, the refusal says so, and how to leave them out or remove them: (message, hint).
+    None when something of version i's schema is missing or changed."""
+    if not differences or any(c.change != "unexpected" for c in differences):
+        return None
+    v = ctx.version_at(i)
+    later: dict[str, str] = {}  # label -> the later version that creates it
+    for c in differences:
+        for j in range(i + 1, len(ctx.states)):
+            if c.object_type == c.owner.kind and c.owner.key in ctx.states[j].objects:
+                later.setdefault(part_label(c), ctx.version_at(j))
+                break
+    labels = list(dict.fromkeys(part_label(c) for c in differences))
+    named = ", ".join(f"{lb} ({later[lb]} creates it)" if lb in later else lb for lb in labels)
+    n = len(labels)
+    whole = all(c.object_type == c.owner.kind for c in differences)
+    things = f"{n} {'object' if whole else 'addition'}{'s' if n != 1 else ''}"
+    verb = "creates" if whole else "makes"
+    whose = f"version {v} does not {verb[:-1]}" if later else f"no migration {verb}"
+    message = f"the database has {v}'s schema plus {things} {whose}: {named}"
+    by_hand = [c for c in differences if part_label(c) not in later]
+    ways = []
+    if later:
+        ways.append(
+            "a later version creates some of them: baseline at the version the database is "
+            "at (`driftcheck status` names it)"
+        )
+    patterns, parts = ignore_patterns(by_hand)
+    if patterns:
+        config = ctx.settings.config
+        hints = Hints(ignore=tuple(config.ignore), config=config.source)
+        them = "the whole objects" if parts else "them" if len(patterns) > 1 else "it"
+        ways.append(f"to keep {them} out of the check, {ignore_advice(patterns, hints)}")
+    if by_hand:
+        ways.append("to remove them, run the SQL that `driftcheck plan --format sql` prints")
+    ways.append("--force baselines anyway")
+    return message, "; ".join(ways)
+
+
 # --------------------------------------------------------------------------
 # What the commands share: the evidence, read once
 
@@ -408,6 +508,7 @@ class _Context:
     schema_version: int
     migrations: dict[str, Migration]
     plan: dict[str, PlanEntry]
+    settings: Settings
 
     @classmethod
     def load(cls, s: Settings, command: Command, *, writing: bool) -> _Context:
@@ -432,7 +533,12 @@ class _Context:
                 code="usage",
             )
         plan = {e.version: e for e in v.report.plan if e.version is not None}
-        return cls(v, v.store, v.history, schema_version, v.expected.migrations, plan)
+        return cls(v, v.store, v.history, schema_version, v.expected.migrations, plan, s)
+
+    def spelled(self, version: str) -> str:
+        """A stored version as the migrations spell it (golang-migrate keeps `2` for `000002`)."""
+        key = self.key(version)
+        return next((m for m in self.migrations if self.key(m) == key), version)
 
     @property
     def label(self) -> str:
@@ -524,8 +630,9 @@ class _Context:
             raise Refused(
                 f"version {m.version}: {self.label} already records it as applied; there is "
                 "nothing to change in the history",
-                hint="its changes are what is missing: make them by hand (then the plan shows "
-                "it ok), or resolve it --as absent",
+                hint=_restore_hint(
+                    m.version, m.version in self.validation.plan.restore, entry.code
+                ),
                 entries=[entry],
             )
         also: list[PlanEntry] = []
@@ -540,8 +647,9 @@ class _Context:
         stuck = [e for e in history.entries if not e.success and e not in tries]
         if stuck:
             raise Refused(
-                f"{self.label} marks {stuck[0].version} as dirty: resolve that version first",
-                hint=f"driftcheck resolve {stuck[0].version} --as applied|absent",
+                f"{self.label} marks {self.spelled(stuck[0].version)} as dirty: resolve that "
+                "version first",
+                hint=f"driftcheck resolve {self.spelled(stuck[0].version)} --as applied|absent",
                 entries=[self.entry(i)],
             )
         current = history.recorded_version
