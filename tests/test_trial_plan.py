@@ -248,7 +248,7 @@ def test_the_ignore_line_merges_the_configs_list(cli, tmp_path):
     config.write_text('ignore = ["table:scratch_*"]\n')
     reason = entries(report(cli, db, mig))[None]["reason"]
     line = 'ignore = ["table:scratch_*", "index:by_hand"]'
-    assert f"replace the `ignore` line in {config} with: {line}" in reason
+    assert f"replace the `ignore` line in {config.name} with: {line}" in reason
     # Pasted as given, it is valid TOML and leaves both out.
     config.write_text(line + "\n")
     rep = report(cli, db, mig)
@@ -262,7 +262,7 @@ def test_the_ignore_line_names_pyproject_when_that_is_the_config(cli, tmp_path):
     pyproject = tmp_path / "pyproject.toml"
     pyproject.write_text("[tool.driftcheck]\nbusy_timeout = 5\n")
     reason = entries(report(cli, db, mig))[None]["reason"]
-    assert f'add to {pyproject} under [tool.driftcheck]: ignore = ["index:by_hand"]' in reason
+    assert f'add to {pyproject.name} under [tool.driftcheck]: ignore = ["index:by_hand"]' in reason
     assert "driftcheck.toml" not in reason
 
 

@@ -378,7 +378,7 @@ def _build(table: dict[str, Any], p: Path) -> Config:
     except ValidationError as exc:
         raise _explain(exc, p) from None
     base = p.parent
-    updates: dict[str, Any] = {"source": str(p), "from_file": frozenset(_keys(table))}
+    updates: dict[str, Any] = {"source": _source_label(p), "from_file": frozenset(_keys(table))}
     for key in _PATH_KEYS:
         value = getattr(cfg, key)
         if value and not value.startswith("python:"):
@@ -536,3 +536,11 @@ def _explain(exc: ValidationError, p: Path) -> ConfigError:
         hint=f"e.g. {leaf} = {example}{under}",
         code="config_value",
     )
+
+
+def _source_label(p: Path) -> str:
+    """How messages name the config file: relative to the working directory when inside it."""
+    try:
+        return str(p.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(p)
