@@ -593,7 +593,8 @@ def test_failed_backup_stops_before_anything_changes(cli, tmp_path, where):
     if where == "existing_file":
         assert f"backup {target}: exists already" in r.stderr
     elif where == "missing_dir":
-        assert f"backup to {target} failed" in r.stderr and "nothing was changed" in r.stderr
+        assert f"backup {target}: its directory {target.parent} does not exist" in r.stderr
+        assert "nothing was changed" in r.stderr
     else:
         assert "--backup and --no-backup exclude each other" in r.stderr
 
