@@ -407,3 +407,21 @@ def test_diff_with_info_notes_only_is_the_same_schema(cli, tmp_path):
     report = json.loads(cli("diff", str(a), str(b), "--format", "json").stdout)
     assert report["status"] == "same"
     assert [c["severity"] for c in report["changes"]] == ["info"]
+
+
+def test_the_executable_answers_version_without_importing_typer():
+    """`driftcheck --version` is answered by the entry point before the CLI loads."""
+    code = (
+        "import sys; sys.argv = ['driftcheck', '--version']\n"
+        "from driftcheck.entry import main\nmain()\n"
+        "print(sorted(m for m in ('typer', 'pydantic', 'sqlglot') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.splitlines() == [f"driftcheck {__import__('driftcheck').__version__}", "[]"]
+    # Anything else goes to the CLI proper.
+    r = subprocess.run(
+        [sys.executable, "-m", "driftcheck", "validate", "--format", "yaml"],
+        capture_output=True,
+        text=True,
+    )
+    assert r.returncode == 2 and "'yaml' is not one of" in r.stderr

@@ -1,3 +1,3 @@
-from driftcheck.cli import main
+from driftcheck.entry import main
 
 main()

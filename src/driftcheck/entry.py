@@ -1,0 +1,20 @@
+"""The `driftcheck` executable's entry point: `--version` answers before anything heavy loads.
+
+Everything else goes to the command line proper (`driftcheck.cli`), which imports
+typer; the commands import the rest only when they run.
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+def main() -> None:
+    if sys.argv[1:] in (["--version"], ["-V"]):
+        from driftcheck import __version__
+
+        sys.stdout.write(f"driftcheck {__version__}\n")
+        return
+    from driftcheck.cli import main as run
+
+    run()
