@@ -1237,3 +1237,36 @@ def test_corpus_statements_parse_and_match_pragmas(files: list[Path]) -> None:
     count, problems, _failed = _replay_and_check(files)
     assert count > 0
     assert problems == []
+
+
+def test_the_same_create_statement_is_parsed_once(tmp_path, monkeypatch):
+    """Parsed statements are content-addressed: validating N identical databases tokenizes
+    each distinct CREATE statement once, not once per database (or per version)."""
+    from driftcheck.config import Config
+    from driftcheck.settings import Settings
+    from driftcheck.sqlite import ddl as ddl_module
+    from driftcheck.sqlite import introspect as introspect_module
+
+    calls: list[str] = []
+    real = ddl_module._tokenize
+
+    def counting(sql: str):
+        calls.append(sql)
+        return real(sql)
+
+    monkeypatch.setattr(ddl_module, "_tokenize", counting)
+    introspect_module._ddl_or_none.cache_clear()
+    from conftest import EXAMPLES, apply_files
+    from driftcheck.check import validate
+
+    files = sorted(EXAMPLES.glob("*.sql"))
+    dbs = [apply_files(tmp_path / f"t{i}.db", files) for i in range(4)]
+    counts = []
+    for db in dbs:
+        before = len(calls)
+        s = Settings.from_config(Config(), migrations=str(EXAMPLES), database=str(db))
+        assert validate(s).report.status in ("clean", "drift")
+        counts.append(len(calls) - before)
+    assert counts[0] > 0
+    assert counts[1:] == [0, 0, 0], counts  # the replay and every database after the first
+    assert len(calls) == len(set(calls))  # each distinct statement tokenized once
