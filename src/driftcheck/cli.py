@@ -515,26 +515,136 @@ FailOnPendingOpt = Annotated[
 ]
 
 
-@app.command(cls=_Command, short_help="Check a database against its migrations.")
+FleetDbOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--db",
+        metavar="PATH",
+        help="The SQLite database (path, sqlite: URL, or a quoted glob such as "
+        "'tenants/*.db'; repeatable; opened read-only; default: `database` in the config).",
+        show_default=False,
+    ),
+]
+
+
+@app.command(cls=_Command, short_help="Check databases against their migrations.")
 def validate(
-    db: DbOpt = None,
+    db: FleetDbOpt = None,
     migrations: MigrationsOpt = None,
     migrations_format: FormatOpt = None,
     migrations_pattern: PatternOpt = None,
     expected: ExpectedOpt = None,
     history: HistoryOpt = None,
-    fmt: TextJson = "text",
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output format (jsonl: one report per database per line, as each finishes).",
+            **_choice(("text", "json", "jsonl")),
+        ),
+    ] = "text",
     fail_on_pending: FailOnPendingOpt = False,
     busy_timeout: BusyOpt = None,
     config: ConfigOpt = None,
     quiet: QuietOpt = False,
     color: ColorOpt = "auto",
 ) -> None:
-    """Check a database against its migrations: effective version, drift, pending versions."""
+    """Check a database against its migrations: effective version, drift, pending versions.
+
+    Several databases (--db repeated, or a glob) are checked against expected schemas
+    loaded once; the exit code is the worst over all of them (2 > 1 > 0).
+    """
+    from driftcheck.fleet import is_pattern
+
     source = Source(migrations, migrations_format, migrations_pattern, expected, history, config)
+    ui = UI(quiet, color)
+    specs = db or []
+    if len(specs) > 1 or any(is_pattern(d) for d in specs) or fmt == "jsonl":
+        _fleet(ui, source, specs, fmt, busy_timeout, fail_on_pending)
     _checked(
-        "validate", source, db, fmt, UI(quiet, color), busy_timeout, fail_on_pending=fail_on_pending
+        "validate",
+        source,
+        specs[0] if specs else None,
+        fmt,
+        ui,
+        busy_timeout,
+        fail_on_pending=fail_on_pending,
     )
+
+
+def _fleet(
+    ui: UI,
+    source: Source,
+    specs: list[str],
+    fmt: str,
+    busy_timeout: float | None,
+    fail_on_pending: bool,
+) -> NoReturn:
+    """validate over many databases: a stream of reports, a summary, the worst exit code."""
+
+    def body() -> int:
+        from driftcheck import fleet
+        from driftcheck.errors import ConfigError
+        from driftcheck.report.model import FleetReport, FleetSummary
+        from driftcheck.report.text import why
+        from driftcheck.reporting import now, tool
+
+        s = source.settings(ui, busy_timeout=busy_timeout)
+        wanted = specs or ([s.database] if s.database else [])
+        if not wanted:
+            raise ConfigError(
+                "no database given",
+                hint="pass --db PATH (repeatable, or a quoted glob), or set `database` in "
+                "driftcheck.toml",
+                code="usage",
+            )
+        paths = fleet.databases(wanted)
+        tally = fleet.Tally()
+        kept = []
+        bar = ui.terminal(sys.stderr) and not ui.quiet and fmt == "text"
+        for n, report in enumerate(fleet.check_all(s, paths), 1):
+            tally.add(report, fail_on_pending)
+            if fmt == "jsonl":
+                ui.data(report.model_dump_json())
+            elif fmt == "json":
+                kept.append(report)
+            else:
+                if bar:
+                    ui._write(sys.stderr, "\r" + " " * 60 + "\r")
+                reason = (
+                    why(report)
+                    if report.status == "drift"
+                    else report.error.message
+                    if report.error is not None
+                    else ""
+                )
+                effective = report.effective_version or "-"
+                latest = report.migrations.latest_version if report.migrations else "-"
+                line = f"{report.status.upper():<7}  {report.target.database}  {effective}/{latest}"
+                ui.out(line + (f"  {reason}" if reason else ""))
+                if bar:
+                    ui._write(sys.stderr, f"checked {n}/{len(paths)}")
+        if bar:
+            ui._write(sys.stderr, "\r" + " " * 60 + "\r")
+        if fmt == "json":
+            summary = FleetSummary(**tally.summary())
+            ui.data(
+                FleetReport(
+                    tool=tool(), generated_at=now(), summary=summary, reports=kept
+                ).model_dump_json(indent=2)
+            )
+        elif fmt == "text":
+            ui.out("")
+            for key, value in tally.summary().items():
+                ui.out(f"{key:<10} {value}")
+            for name in tally.drifted:
+                ui.out(f"drifted    {name}")
+            for name, message in tally.failed:
+                ui.out(f"failed     {name}: {message}")
+        return tally.code
+
+    _guard(ui, "jsonl" if fmt == "jsonl" else fmt, None, "validate", body)
 
 
 @app.command(cls=_Command, short_help="One action per version: ok, record, apply or flag.")

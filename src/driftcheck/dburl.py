@@ -105,6 +105,11 @@ def _parse(spec: str) -> _Url:
     return _split(spec)
 
 
+def is_url(spec: str) -> bool:
+    """Whether `spec` is a database URL (`sqlite:`, `sqlite3:`, `file:`), not a path."""
+    return spec.lower().startswith(_SCHEMES)
+
+
 def database_path(spec: str) -> str:
     """The file a database argument names; a URL naming a host is a ConfigError."""
     return _parse(spec).path

@@ -267,3 +267,22 @@ class SnapshotReport(_Model):
     files_written: int = 0
     replayed: int = Field(default=0, description="versions replayed to write them")
     error: ErrorInfo | None = None
+
+
+class FleetSummary(_Model):
+    databases: int
+    clean: int = 0
+    pending: int = 0
+    drift: int = 0
+    error: int = 0
+
+
+class FleetReport(_Model):
+    """`driftcheck validate --db A --db 'B/*.db' --format json`: one report per database.
+    (`--format jsonl` prints the reports alone, one per line, as each finishes.)"""
+
+    report_version: Literal[2] = 2
+    tool: Tool
+    generated_at: str
+    summary: FleetSummary
+    reports: list[Report]

@@ -11,13 +11,20 @@ from pydantic import BaseModel
 
 
 def report_schema() -> dict[str, Any]:
-    from driftcheck.report.model import ApplyReport, DiffReport, Report, SnapshotReport
+    from driftcheck.report.model import (
+        ApplyReport,
+        DiffReport,
+        FleetReport,
+        Report,
+        SnapshotReport,
+    )
 
     models: dict[str, type[BaseModel]] = {
         "Report": Report,
         "DiffReport": DiffReport,
         "ApplyReport": ApplyReport,
         "SnapshotReport": SnapshotReport,
+        "FleetReport": FleetReport,
     }
     defs: dict[str, Any] = {}
     for model in models.values():
@@ -29,7 +36,9 @@ def report_schema() -> dict[str, Any]:
         "title": "driftcheck reports",
         "description": "Output of `driftcheck validate|plan|status --format json` (Report), "
         "`driftcheck diff --format json` (DiffReport), `driftcheck apply --format json` "
-        "(ApplyReport) and `driftcheck snapshot --format json` (SnapshotReport).",
+        "(ApplyReport), `driftcheck snapshot --format json` (SnapshotReport) and "
+        "`driftcheck validate` over several databases (FleetReport; `--format jsonl`: one "
+        "Report per line).",
         "oneOf": [{"$ref": f"#/$defs/{name}"} for name in models],
         "$defs": defs,
     }
