@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from collections import Counter
@@ -1239,11 +1240,9 @@ def test_corpus_statements_parse_and_match_pragmas(files: list[Path]) -> None:
     assert problems == []
 
 
-def test_the_same_create_statement_is_parsed_once(tmp_path, monkeypatch):
+def test_the_same_create_statement_is_parsed_once(cli, tmp_path, monkeypatch):
     """Parsed statements are content-addressed: validating N identical databases tokenizes
     each distinct CREATE statement once, not once per database (or per version)."""
-    from driftcheck.config import Config
-    from driftcheck.settings import Settings
     from driftcheck.sqlite import ddl as ddl_module
     from driftcheck.sqlite import introspect as introspect_module
 
@@ -1257,16 +1256,20 @@ def test_the_same_create_statement_is_parsed_once(tmp_path, monkeypatch):
     monkeypatch.setattr(ddl_module, "_tokenize", counting)
     introspect_module._ddl_or_none.cache_clear()
     from conftest import EXAMPLES, apply_files
-    from driftcheck.check import validate
 
     files = sorted(EXAMPLES.glob("*.sql"))
     dbs = [apply_files(tmp_path / f"t{i}.db", files) for i in range(4)]
     counts = []
-    for db in dbs:
+    for db in dbs:  # as a user runs it: `driftcheck validate`, one database after another
         before = len(calls)
-        s = Settings.from_config(Config(), migrations=str(EXAMPLES), database=str(db))
-        assert validate(s).report.status in ("clean", "drift")
+        r = cli("validate", "--db", str(db), "-m", str(EXAMPLES), "-f", "json")
+        assert json.loads(r.stdout)["status"] in ("clean", "drift")
         counts.append(len(calls) - before)
     assert counts[0] > 0
     assert counts[1:] == [0, 0, 0], counts  # the replay and every database after the first
     assert len(calls) == len(set(calls))  # each distinct statement tokenized once
+    # Fleet mode: all of them in one run parses nothing new either.
+    before = len(calls)
+    r = cli("validate", "--db", str(tmp_path / "t*.db"), "-m", str(EXAMPLES), "-f", "jsonl")
+    assert len(r.stdout.splitlines()) == len(dbs)
+    assert len(calls) == before

@@ -799,3 +799,51 @@ def test_wrapping_never_splits_a_line_to_copy():
     assert any("`driftcheck plan --format sql`" in line for line in lines)
     assert all(4 + len(line) <= 50 for line in wrapped.splitlines()[:1])
     assert all(len(line) <= 50 for line in wrapped.splitlines()[1:])
+
+
+def test_plan_on_a_narrow_terminal_keeps_the_ignore_line_whole(cli, tmp_path, monkeypatch):
+    db = tmp_path / "app.db"
+    assert cli("apply", "--db", str(db), "-m", str(EXAMPLES), "--yes", "-q").exit_code == 0
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE INDEX by_hand_with_a_long_name ON books (title)")
+    conn.commit()
+    conn.close()
+    monkeypatch.setenv("COLUMNS", "60")
+    r = cli("plan", "--db", "app.db", "-m", str(EXAMPLES))
+    assert r.exit_code == 1
+    line = 'ignore = ["index:by_hand_with_a_long_name"]'
+    assert any(row.strip().startswith(line) for row in r.stdout.splitlines()), r.stdout
+
+
+@pytest.mark.parametrize(
+    "fmt,files",
+    [
+        (
+            "dbmate",
+            {
+                "20240101000000_items.sql": "-- migrate:up\n" + ITEMS.split("\n", 1)[1],
+                "20240102000000_wal.sql": "-- migrate:up transaction:false\n"
+                "PRAGMA journal_mode = WAL;\nCREATE INDEX items_name ON items (name);\nVACUUM;\n",
+            },
+        ),
+        (
+            "sqlx",
+            {
+                "20240101000000_items.sql": ITEMS.split("\n", 1)[1],
+                "20240102000000_wal.sql": "-- no-transaction\nPRAGMA journal_mode = WAL;\n"
+                "CREATE INDEX items_name ON items (name);\nVACUUM;\n",
+            },
+        ),
+    ],
+)
+def test_no_transaction_in_every_tool_that_has_it(cli, tmp_path, fmt, files):
+    mig = write_migrations(tmp_path / "m", files)
+    db = tmp_path / "app.db"
+    r = cli("apply", "--db", str(db), "-m", str(mig), "--yes")
+    assert r.exit_code == 0, r.stdout + r.stderr
+    assert "20240102000000 wal: applied" in r.stdout and "outside a transaction" in r.stdout
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    conn.close()
+    r = cli("validate", "--db", str(db), "-m", str(mig), "-f", "json")
+    assert json.loads(r.stdout)["status"] == "clean"

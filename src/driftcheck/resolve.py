@@ -45,7 +45,7 @@ from driftcheck.replay import VersionState
 from driftcheck.report.model import PlanEntry
 from driftcheck.settings import Settings
 from driftcheck.sqlite.connect import check_database_file, database_error, read_readonly
-from driftcheck.versions import VersionKey, version_key
+from driftcheck.versions import VersionKey, spelled, version_key
 
 Command = Literal["resolve", "repair", "baseline"]
 As = Literal["applied", "absent"]
@@ -537,8 +537,7 @@ class _Context:
 
     def spelled(self, version: str) -> str:
         """A stored version as the migrations spell it (golang-migrate keeps `2` for `000002`)."""
-        key = self.key(version)
-        return next((m for m in self.migrations if self.key(m) == key), version)
+        return spelled(version, self.migrations, self.key)
 
     @property
     def label(self) -> str:

@@ -8,10 +8,21 @@ segments as numbers and others as text (numbers sort before text).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 
 _SEGMENT = re.compile(r"\d+|[^\d]+")
 
 VersionKey = tuple[tuple[int, int, str], ...]
+
+
+def spelled(
+    version: str, known: Iterable[str], key: Callable[[str], VersionKey] | None = None
+) -> str:
+    """`version` as `known` (the migrations) spell it: a store that keeps `10` or `2`
+    shows `0010` or `000002`; a version no migration has is shown as stored."""
+    k = key or version_key
+    wanted = k(version)
+    return next((v for v in known if k(v) == wanted), version)
 
 
 def version_key(version: str) -> VersionKey:

@@ -197,10 +197,13 @@ def _history_like(
     Left alone they are reported as drift (a table no migration creates); the note says
     how to describe one in the config instead.
     """
+    candidates = [(f, n) for f, n in sorted(tables.items()) if _HISTORY_LIKE.search(f)]
+    if not candidates:
+        return []
     made = " ".join(m.sql for m in migrations.migrations).lower() if migrations else ""
     notes = []
-    for folded, name in sorted(tables.items()):
-        if not _HISTORY_LIKE.search(folded) or folded in made:
+    for folded, name in candidates:
+        if folded in made:  # the migrations create it: it is schema
             continue
         version = next((c for c in columns_of(conn, name) if "version" in c), None)
         if version is None:

@@ -100,24 +100,26 @@ class FlywayStore(Store):
             (f'CREATE INDEX {ident(self.table + "_s_idx")} ON {t} ("success")', ()),
         ]
 
-    def record(self, m: Migration, how: str, execution_ms: int, history: History) -> list[Write]:
+    def _row(
+        self, version: str, description: str, kind: str, script: str, checksum: int | None, ms: int
+    ) -> Write:
+        """One successful row, ranked after the last, as Flyway inserts it (on SQLite
+        `installed_by` is empty: SQLite has no users)."""
         assert self.table is not None
         t = ident(self.table)
-        # Flyway on SQLite records an empty installed_by (SQLite has no users).
+        return (
+            f"INSERT INTO {t} (installed_rank, version, description, type, script, checksum, "
+            "installed_by, execution_time, success) "
+            f"VALUES ((SELECT COALESCE(MAX(installed_rank), 0) + 1 FROM {t}), "
+            "?, ?, ?, ?, ?, '', ?, 1)",
+            (version, description, kind, script, checksum, ms),
+        )
+
+    def record(self, m: Migration, how: str, execution_ms: int, history: History) -> list[Write]:
+        script = m.files[0] if m.files else m.name
+        description = m.name.replace("_", " ")
         return [
-            (
-                f"INSERT INTO {t} (installed_rank, version, description, type, script, checksum, "
-                "installed_by, execution_time, success) "
-                f"VALUES ((SELECT COALESCE(MAX(installed_rank), 0) + 1 FROM {t}), "
-                "?, ?, 'SQL', ?, ?, '', ?, 1)",
-                (
-                    m.version,
-                    m.name.replace("_", " "),
-                    m.files[0] if m.files else m.name,
-                    flyway_checksum(m.sql),
-                    execution_ms,
-                ),
-            )
+            self._row(m.version, description, "SQL", script, flyway_checksum(m.sql), execution_ms)
         ]
 
     def delete_rows(self, stored: str) -> list[Write]:
@@ -160,16 +162,8 @@ class FlywayStore(Store):
         ]
 
     def baseline(self, migrations: list[Migration], history: History) -> list[Write]:
-        assert self.table is not None
-        t = ident(self.table)
         # One BASELINE row, as `flyway baseline` writes it: it stands for every version
         # up to it.
-        return [
-            (
-                f"INSERT INTO {t} (installed_rank, version, description, type, script, checksum, "
-                "installed_by, execution_time, success) "
-                f"VALUES ((SELECT COALESCE(MAX(installed_rank), 0) + 1 FROM {t}), "
-                "?, ?, 'BASELINE', ?, NULL, '', 0, 1)",
-                (migrations[-1].version, BASELINE_DESCRIPTION, BASELINE_DESCRIPTION),
-            )
-        ]
+        version = migrations[-1].version
+        d = BASELINE_DESCRIPTION
+        return [self._row(version, d, "BASELINE", d, None, 0)]

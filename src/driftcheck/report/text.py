@@ -121,13 +121,9 @@ def spelled(report: Report, version: str | None) -> str | None:
     """A version as the migrations spell it (`10` recorded by user_version is `0010`)."""
     if version is None:
         return None
-    from driftcheck.versions import version_key
+    from driftcheck.versions import spelled as spell
 
-    key = version_key(version)
-    for e in report.plan:
-        if e.version is not None and version_key(e.version) == key:
-            return e.version
-    return version
+    return spell(version, (e.version for e in report.plan if e.version is not None))
 
 
 def _reformatted(report: Report) -> str | None:
