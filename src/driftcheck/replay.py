@@ -15,7 +15,6 @@ import re
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from driftcheck.compare import canonical_hash
 from driftcheck.errors import ReplayError
@@ -30,8 +29,7 @@ from driftcheck.model import (
 )
 from driftcheck.normalize import fold
 from driftcheck.sqlite.connect import FunctionStub, open_memory
-from driftcheck.sqlite.introspect import MasterRow, read_master, read_objects
-from driftcheck.sqlite.scope import words
+from driftcheck.sqlite.introspect import Master, read_objects
 
 ObjectKey = tuple[str, str]  # (kind, folded name)
 
@@ -166,7 +164,8 @@ class Replayer:
         self, functions: Iterable[FunctionStub] = (), conn: sqlite3.Connection | None = None
     ) -> None:
         self.conn = conn if conn is not None else open_memory(functions)
-        self.master: dict[ObjectKey, MasterRow] = read_master(self.conn)
+        self.master = Master()
+        self.master.update(self.conn)
         self.schema_version = self._schema_version()
 
     def _schema_version(self) -> int:
@@ -189,9 +188,9 @@ class Replayer:
                 lambda s, e: replay_error(None, s, e, label=f"baseline {baseline.file}"),
             )
             self._finish_transaction()
-            self.master = read_master(self.conn)
+            self.master.update(self.conn)
             self.schema_version = self._schema_version()
-        objects = {object_key(o): o for o in read_objects(self.conn, self.master)}
+        objects = {object_key(o): o for o in read_objects(self.conn, self.master.rows)}
         return VersionState(
             None,
             "",
@@ -208,43 +207,9 @@ class Replayer:
         if version == self.schema_version:  # data-only migration: nothing to read
             return state.successor(m.version, m.name, m.checksum, (), ())
         self.schema_version = version
-        new = read_master(self.conn)
-        old = self.master
-        self.master = new
-        changed_tables = {
-            k for k, r in new.items() if k[0] == "table" and (k not in old or old[k].sql != r.sql)
-        }
-        gone = {k for k in old if k not in new}
-        wanted: set[ObjectKey] = set()
-        # A view stops compiling only when something it reads goes away (RENAME
-        # and DROP COLUMN check and rewrite views; DROP TABLE does not).
-        views_stale = any(k[0] in ("table", "view") for k in gone)
-        changed_names = {k[1] for k in changed_tables}
-        for k, r in new.items():
-            if k not in old or old[k].sql != r.sql or old[k].tbl_name != r.tbl_name:
-                wanted.add(k)
-            elif k[0] == "index" and ("table", fold(r.tbl_name)) in changed_tables:
-                wanted.add(k)  # e.g. a rebuilt table with another collation beneath it
-            elif k[0] == "view" and views_stale:
-                wanted.add(k)
-            elif changed_names and r.sql and _mentions(r.sql, changed_names, k[0]):
-                # What an object reads from a changed table can change with it: a view's
-                # `t.*` columns, a foreign key's implicit target (the primary key), a
-                # double-quoted word that now names a column.
-                wanted.add(k)
-        # Views read views: one whose columns may have changed is read again, and
-        # so are the views that read it, and so on.
-        reread = {k[1] for k in wanted if k[0] == "view"}
-        while reread:
-            more = {
-                k
-                for k, r in new.items()
-                if k[0] == "view" and k not in wanted and r.sql and _mentions(r.sql, reread, "view")
-            }
-            wanted |= more
-            reread = {k[1] for k in more}
-        objects = read_objects(self.conn, new, wanted)
-        return state.successor(m.version, m.name, m.checksum, objects, gone)
+        delta = self.master.update(self.conn)
+        objects = read_objects(self.conn, self.master.rows, self.master.dependents(delta))
+        return state.successor(m.version, m.name, m.checksum, objects, delta.gone)
 
     def _finish_transaction(self) -> None:
         # A migration that opened a transaction and never closed it: keep its work.
@@ -272,20 +237,6 @@ class Replayer:
 
     def checkpoint(self) -> bytes:
         return self.conn.serialize()
-
-
-@lru_cache(maxsize=16384)
-def _words(sql: str) -> frozenset[str]:
-    return frozenset(words(sql))
-
-
-def _mentions(sql: str, tables: set[str], kind: str) -> bool:
-    """Whether an unchanged object may depend on one of the changed `tables`."""
-    if kind == "index":
-        return False  # indexes of changed tables are read again anyway
-    if kind == "table" and "references" not in _words(sql):
-        return False  # a table depends on another only through a foreign key
-    return not _words(sql).isdisjoint(tables)
 
 
 def replay(

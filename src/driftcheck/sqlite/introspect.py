@@ -14,7 +14,9 @@ incremental replay needs after each version.
 
 from __future__ import annotations
 
+import itertools
 import json
+import operator
 import re
 import sqlite3
 from collections import defaultdict
@@ -83,29 +85,212 @@ class MasterRow:
     sql: str | None
 
 
+_MASTER_SQL = (
+    "SELECT type, name, tbl_name, sql FROM sqlite_schema "
+    "WHERE type IN ('table', 'index', 'view', 'trigger') "
+    "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+)
+RawRow = tuple[str, str, str, str | None]
+Key = tuple[str, str]
+
+
+def raw_rows(conn: sqlite3.Connection) -> list[RawRow]:
+    """The sqlite_schema rows of the user's objects (and shadow tables), as SQLite has them."""
+    return conn.execute(_MASTER_SQL).fetchall()
+
+
 def read_master(conn: sqlite3.Connection) -> dict[tuple[str, str], MasterRow]:
     """sqlite_schema rows of the user's objects, keyed by (type, folded name).
 
     Internal objects are left out: `sqlite_*` (sqlite_sequence, sqlite_stat*,
     autoindexes) and the shadow tables of virtual tables.
     """
-    fold = normalize.fold
-    rows: dict[tuple[str, str], MasterRow] = {}
-    for kind, name, tbl_name, sql in conn.execute(
-        "SELECT type, name, tbl_name, sql FROM sqlite_schema "
-        "WHERE type IN ('table', 'index', 'view', 'trigger') "
-        "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
-    ):
-        rows[(kind, fold(name))] = MasterRow(kind, name, tbl_name, sql)
-    shadow = _shadow_tables(conn, list(rows.values()))
-    if shadow:
-        rows = {
-            k: r
-            for k, r in rows.items()
-            if not (r.type == "table" and k[1] in shadow)
-            and not (r.type == "index" and fold(r.tbl_name) in shadow)
-        }
-    return rows
+    master = Master()
+    master.update(conn)
+    return master.rows
+
+
+@dataclass(frozen=True)
+class Delta:
+    """What one re-read of sqlite_schema found: keys whose row is new or different, and
+    keys that are gone."""
+
+    changed: frozenset[Key]
+    gone: frozenset[Key]
+
+    def __bool__(self) -> bool:
+        return bool(self.changed or self.gone)
+
+
+def _row_changes(old: list[RawRow], new: list[RawRow]) -> tuple[set[RawRow], set[RawRow]]:
+    """(rows added, rows removed) between two reads of sqlite_schema.
+
+    SQLite keeps the rows in rowid order: CREATE appends, ALTER edits a row in
+    place. So the rows are compared position by position first (in C, via
+    `map`), which finds those cases without hashing every row; a DROP shifts the
+    positions and falls back to comparing sets. Rows are unique (an object's name
+    is), so a row that only moved cancels out.
+    """
+    if len(new) >= len(old):
+        differ = list(itertools.compress(itertools.count(), map(operator.ne, old, new)))
+        if len(differ) <= 16:
+            added = {new[i] for i in differ}
+            added.update(new[len(old) :])
+            removed = {old[i] for i in differ}
+            return added - removed, removed - added
+    before, after = set(old), set(new)
+    return after - before, before - after
+
+
+class Master:
+    """sqlite_schema of one connection, read again and again (replay reads it after
+    every version). The rows come back from SQLite as tuples and are compared as a
+    set, so the Python work of a read grows with what changed, not with the schema.
+
+    `rows` is what `read_master` returns. `dependents(delta)` answers which unchanged
+    objects must be read again because what they read changed.
+    """
+
+    def __init__(self) -> None:
+        self._raw: list[RawRow] = []
+        self._all: dict[Key, MasterRow] = {}  # shadow tables included
+        self._virtual: dict[Key, MasterRow] = {}
+        self._shadow: set[str] = set()
+        self.rows: dict[Key, MasterRow] = {}
+        # Reverse indexes over `rows`, for `dependents`.
+        self._indexes_of: dict[str, set[Key]] = defaultdict(set)  # folded table -> indexes
+        self._mentioning: dict[str, set[Key]] = defaultdict(set)  # folded word -> objects
+        self._views: set[Key] = set()
+        self.reads = 0  # sqlite_schema queries
+        self.rows_folded = 0  # rows turned into MasterRow: the Python work of the reads
+
+    def update(self, conn: sqlite3.Connection) -> Delta:
+        """Read sqlite_schema again; return what changed since the last read."""
+        self.reads += 1
+        rows = raw_rows(conn)
+        added, removed = _row_changes(self._raw, rows)
+        self._raw = rows
+        if not added and not removed:
+            return Delta(frozenset(), frozenset())
+        fold = normalize.fold
+        virtual_changed = False
+        for kind, name, _tbl, _sql in removed:
+            key = (kind, fold(name))
+            row = self._all.pop(key, None)
+            if row is not None and self._virtual.pop(key, None) is not None:
+                virtual_changed = True
+        fresh: dict[Key, MasterRow] = {}
+        for kind, name, tbl_name, sql in added:
+            key = (kind, fold(name))
+            row = MasterRow(kind, name, tbl_name, sql)
+            self._all[key] = fresh[key] = row
+            self.rows_folded += 1
+            if kind == "table" and sql and _is_virtual(sql):
+                self._virtual[key] = row
+                virtual_changed = True
+        if virtual_changed:
+            shadow = _shadow_tables(conn, list(self._virtual.values()))
+            if shadow != self._shadow:
+                self._shadow = shadow
+                return self._rebuild()
+        before = self.rows
+        gone = set()
+        for kind, name, _tbl, _sql in removed:
+            key = (kind, fold(name))
+            if key in before and key not in fresh and key not in self._all:
+                gone.add(key)
+        changed = set()
+        for key in [*fresh, *gone]:
+            if key in self.rows:
+                self._forget(key)
+        for key, row in fresh.items():
+            if not self._is_shadow(row):
+                self._remember(key, row)
+                changed.add(key)
+        return Delta(frozenset(changed), frozenset(gone))
+
+    def _is_shadow(self, row: MasterRow) -> bool:
+        fold = normalize.fold
+        if row.type == "table":
+            return fold(row.name) in self._shadow
+        return row.type == "index" and fold(row.tbl_name) in self._shadow
+
+    def _rebuild(self) -> Delta:
+        """The set of shadow tables changed (a virtual table came or went): start over."""
+        old = self.rows
+        self.rows = {}
+        self._indexes_of.clear()
+        self._mentioning.clear()
+        self._views.clear()
+        for key, row in self._all.items():
+            if not self._is_shadow(row):
+                self._remember(key, row)
+        changed = frozenset(k for k, r in self.rows.items() if old.get(k) != r)
+        return Delta(changed, frozenset(k for k in old if k not in self.rows))
+
+    def _remember(self, key: Key, row: MasterRow) -> None:
+        self.rows[key] = row
+        if row.type == "index":
+            self._indexes_of[normalize.fold(row.tbl_name)].add(key)
+        elif row.type == "view":
+            self._views.add(key)
+        if row.sql and row.type != "index":
+            mentioned = _words(row.sql)
+            # A table depends on another only through a foreign key.
+            if row.type != "table" or "references" in mentioned:
+                for word in mentioned:
+                    self._mentioning[word].add(key)
+
+    def _forget(self, key: Key) -> None:
+        row = self.rows.pop(key)
+        if row.type == "index":
+            self._indexes_of[normalize.fold(row.tbl_name)].discard(key)
+        elif row.type == "view":
+            self._views.discard(key)
+        if row.sql and row.type != "index":
+            for word in _words(row.sql):
+                found = self._mentioning.get(word)
+                if found is not None:
+                    found.discard(key)
+                    if not found:
+                        del self._mentioning[word]
+
+    def dependents(self, delta: Delta) -> set[Key]:
+        """What to read again after `delta`: the changed objects, and the unchanged ones
+        whose model can change with them.
+
+        * the indexes of a changed table (e.g. a rebuilt table with another collation
+          beneath them);
+        * every view, when a table or view is gone (RENAME and DROP COLUMN check and
+          rewrite views; DROP TABLE does not, and a view stops compiling only when
+          something it reads goes away);
+        * what mentions a changed or dropped table: a view's `t.*` columns, a foreign
+          key's implicit target (the primary key), a double-quoted word that now names
+          a column; and the views that read a view read again, and so on.
+        """
+        wanted = set(delta.changed)
+        changed_tables = {name for kind, name in delta.changed if kind == "table"}
+        for name in changed_tables:
+            wanted |= self._indexes_of.get(name, set())
+        # A dropped table too: a foreign key's implicit target (its primary key) is gone.
+        for name in changed_tables | {n for kind, n in delta.gone if kind in ("table", "view")}:
+            wanted |= self._mentioning.get(name, set())
+        if any(kind in ("table", "view") for kind, _ in delta.gone):
+            wanted |= self._views
+        reread = {name for kind, name in wanted if kind == "view"}
+        while reread:
+            more: set[Key] = set()
+            for name in reread:
+                more |= {k for k in self._mentioning.get(name, ()) if k[0] == "view"}
+            more -= wanted
+            wanted |= more
+            reread = {name for _, name in more}
+        return {k for k in wanted if k in self.rows}
+
+
+@lru_cache(maxsize=16384)
+def _words(sql: str) -> frozenset[str]:
+    return frozenset(scope.words(sql))
 
 
 def _shadow_tables(conn: sqlite3.Connection, rows: list[MasterRow]) -> set[str]:
@@ -220,11 +405,20 @@ class _Reader:
         self.conn = conn
         self.master = master
         self.index_rows: dict[str, dict[str, Any]] = {}
-        # Tables' and views' SQL, for what an expression may read (see `scope`).
-        self.known = {r.name: r.sql for r in master.values() if r.type in ("table", "view")}
+        self._known: dict[str, str | None] | None = None
         # Column names and primary-key positions per table or view (folded name),
         # filled by the batched reads; anything else is read once when asked.
         self._columns: dict[str, list[tuple[str, int]]] = {}
+
+    @property
+    def known(self) -> dict[str, str | None]:
+        """Tables' and views' SQL, for what an expression may read (see `scope`); built
+        only when an expression needs it, since replay reads a few objects at a time."""
+        if self._known is None:
+            self._known = {
+                r.name: r.sql for r in self.master.values() if r.type in ("table", "view")
+            }
+        return self._known
 
     def load_index_rows(self, table_names: list[str]) -> None:
         self.index_rows = self._index_rows(sorted(set(table_names)))
@@ -243,10 +437,9 @@ class _Reader:
         columns: dict[str, list[Any]] = defaultdict(list)
         if names:
             for row in self._query(
-                'SELECT m.name, p.cid, p.name, p.type, p."notnull", p.dflt_value, p.pk, p.hidden '
-                "FROM sqlite_schema AS m JOIN pragma_table_xinfo(m.name) AS p "
-                "WHERE m.type = 'table' AND m.name IN (SELECT value FROM json_each(?)) "
-                "ORDER BY m.name, p.cid",
+                'SELECT m.value, p.cid, p.name, p.type, p."notnull", p.dflt_value, p.pk, '
+                "p.hidden FROM json_each(?) AS m JOIN pragma_table_xinfo(m.value) AS p "
+                "ORDER BY m.value, p.cid",
                 names,
             ):
                 columns[row[0]].append(row[1:])
@@ -269,11 +462,10 @@ class _Reader:
         fk_rows: dict[str, list[Any]] = defaultdict(list)
         if names:
             for row in self._query(
-                'SELECT m.name, f.id, f.seq, f."table", f."from", f."to", f.on_update, '
-                'f.on_delete, f."match" FROM sqlite_schema AS m '
-                "JOIN pragma_foreign_key_list(m.name) AS f "
-                "WHERE m.type = 'table' AND m.name IN (SELECT value FROM json_each(?)) "
-                "ORDER BY m.name, f.id, f.seq",
+                'SELECT m.value, f.id, f.seq, f."table", f."from", f."to", f.on_update, '
+                'f.on_delete, f."match" FROM json_each(?) AS m '
+                "JOIN pragma_foreign_key_list(m.value) AS f "
+                "ORDER BY m.value, f.id, f.seq",
                 names,
             ):
                 fk_rows[row[0]].append(row[1:])
@@ -348,12 +540,11 @@ class _Reader:
         if not table_names:
             return result
         for row in self._query(
-            'SELECT m.name, l.name, l."unique", l.origin, l.partial, '
+            'SELECT m.value, l.name, l."unique", l.origin, l.partial, '
             'x.seqno, x.cid, x.name, x."desc", x.coll, x."key" '
-            "FROM sqlite_schema AS m JOIN pragma_index_list(m.name) AS l "
+            "FROM json_each(?) AS m JOIN pragma_index_list(m.value) AS l "
             "JOIN pragma_index_xinfo(l.name) AS x "
-            "WHERE m.type = 'table' AND m.name IN (SELECT value FROM json_each(?)) "
-            "ORDER BY m.name, l.name, x.seqno",
+            "ORDER BY m.value, l.name, x.seqno",
             table_names,
         ):
             table, index, unique, origin, partial = row[:5]
@@ -399,10 +590,8 @@ class _Reader:
         output: dict[str, list[str]] = defaultdict(list)
         try:
             for name, column in self._query(
-                "SELECT m.name, p.name FROM sqlite_schema AS m "
-                "JOIN pragma_table_xinfo(m.name) AS p WHERE m.type = 'view' "
-                "AND m.name IN (SELECT value FROM json_each(?)) "
-                "ORDER BY m.name, p.cid",
+                "SELECT m.value, p.name FROM json_each(?) AS m "
+                "JOIN pragma_table_xinfo(m.value) AS p ORDER BY m.value, p.cid",
                 [r.name for r in rows],
             ):
                 output[name].append(column)
