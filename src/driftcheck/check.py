@@ -6,7 +6,9 @@ return; nothing here prints.
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from driftcheck.changes import Change
@@ -42,7 +44,7 @@ from driftcheck.reporting import (
 )
 from driftcheck.settings import Settings
 from driftcheck.sqlite.connect import check_database_file, read_readonly
-from driftcheck.sqlite.introspect import read_objects
+from driftcheck.sqlite.introspect import raw_rows, read_objects
 from driftcheck.versions import version_key
 
 
@@ -64,30 +66,102 @@ class Validation:
     internal: set[str] = field(default_factory=set)  # history tables left out (folded)
 
 
-def read_target(
-    database: str, s: Settings, expected: Expected
-) -> tuple[Schema, Store | None, History | None]:
-    """The database's schema and history, read over one read-only connection."""
+Target_ = tuple[Schema, Store | None, History | None]
+
+
+def _read_history(
+    conn: sqlite3.Connection, s: Settings, expected: Expected
+) -> tuple[Store | None, History | None]:
     from driftcheck.history import find_store
 
-    def read(conn: sqlite3.Connection) -> tuple[Schema, Store | None, History | None]:
-        found = find_store(conn, s.config.history, expected.migration_set)
-        history = found.store.read(conn) if found.store is not None else None
-        if history is not None:
-            history.notes[:0] = found.notes
-            history.internal = (*history.internal, *found.others)
-        return Schema.of(read_objects(conn)), found.store, history
+    found = find_store(conn, s.config.history, expected.migration_set)
+    history = found.store.read(conn) if found.store is not None else None
+    if history is not None:
+        history.notes[:0] = found.notes
+        history.internal = (*history.internal, *found.others)
+    return found.store, history
+
+
+def read_target(database: str, s: Settings, expected: Expected) -> Target_:
+    """The database's schema and history, read over one read-only connection."""
+
+    def read(conn: sqlite3.Connection) -> Target_:
+        store, history = _read_history(conn, s, expected)
+        return Schema.of(read_objects(conn)), store, history
 
     return read_readonly(database, s.functions, read, s.busy_timeout)
 
 
-def validate(s: Settings, expected: Expected | None = None) -> Validation:
-    """The whole check; `expected` reuses expected schemas already loaded (apply's)."""
+class ReportMemo:
+    """Reports of a fleet's databases, by everything a report depends on.
+
+    Within one run (one settings, one set of expected schemas) a database's report
+    is decided by its sqlite_schema rows and its history. Databases of a fleet mostly
+    share both, so a database whose rows and history were seen before costs one
+    query for the rows and the history's own reads: nothing is parsed, compared or
+    planned again. Bounded, because a long-running service keeps it.
+    """
+
+    def __init__(self, maxsize: int = 256) -> None:
+        self.maxsize = maxsize
+        self._reports: OrderedDict[tuple[object, ...], Report] = OrderedDict()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: tuple[object, ...]) -> Report | None:
+        report = self._reports.get(key)
+        if report is not None:
+            self._reports.move_to_end(key)
+            self.hits += 1
+        return report
+
+    def put(self, key: tuple[object, ...], report: Report) -> None:
+        self.misses += 1
+        self._reports[key] = report
+        if len(self._reports) > self.maxsize:
+            self._reports.popitem(last=False)
+
+
+def validate_report(s: Settings, expected: Expected, memo: ReportMemo) -> Report:
+    """`validate(s, expected).report`, answered from `memo` when this database's rows
+    and history were seen before (see `ReportMemo`)."""
+    database = s.require_database()
+    check_database_file(database)
+
+    def read(
+        conn: sqlite3.Connection,
+    ) -> tuple[tuple[object, ...], Report | None, Target_ | None]:
+        store, history = _read_history(conn, s, expected)
+        # Sorted: the same objects created in another order are the same schema. Rows
+        # never tie on (type, name), so a NULL sql is never compared with text.
+        rows = sorted(raw_rows(conn))
+        digest = hashlib.sha256(repr(rows).encode()).hexdigest()
+        key = (digest, type(store).__name__, getattr(store, "table", None), repr(history))
+        cached = memo.get(key)
+        if cached is not None:
+            return key, cached, None
+        return key, None, (Schema.of(read_objects(conn)), store, history)
+
+    key, cached, target = read_readonly(database, s.functions, read, s.busy_timeout)
+    if cached is not None:
+        return cached.model_copy(
+            update={"target": Target(database=s.database_label), "generated_at": now()}
+        )
+    report = validate(s, expected, target).report
+    memo.put(key, report)
+    return report
+
+
+def validate(
+    s: Settings, expected: Expected | None = None, target: Target_ | None = None
+) -> Validation:
+    """The whole check; `expected` reuses expected schemas already loaded (apply's),
+    `target` the database's schema and history already read."""
     database = s.require_database()
     check_database_file(database)  # a wrong path is said at once, not after a long replay
     if expected is None:
         expected = expected_schemas(s)
-    actual, store, history = read_target(database, s, expected)
+    actual, store, history = target or read_target(database, s, expected)
     internal = internal_tables(s, expected, history)
     ignored = ignored_info(ignored_by_rules(actual, s.config.ignore, internal))
     before = expected
