@@ -44,7 +44,7 @@ from driftcheck.reporting import (
 )
 from driftcheck.settings import Settings
 from driftcheck.sqlite.connect import check_database_file, read_readonly
-from driftcheck.sqlite.introspect import raw_rows, read_objects
+from driftcheck.sqlite.introspect import Delta, Key, Master, raw_rows, read_objects
 from driftcheck.versions import version_key
 
 
@@ -218,11 +218,53 @@ def schema_of(spec: str, s: Settings, expected: Expected | None) -> Schema:
     return read_database(database_path(spec), s)
 
 
+def differing_schemas(a: str, b: str, s: Settings) -> tuple[Schema, Schema]:
+    """Two databases' schemas, cut down to what can differ between them.
+
+    The sqlite_schema rows are compared first, as tuples: an object whose row is the
+    same on both sides is the same object, unless something it reads differs (its
+    table, a table it references or selects from: `Master.dependents`). Only the
+    rows that differ and those dependents are read into the model and compared, so
+    two large, nearly equal schemas cost their rows and a handful of parses.
+    """
+
+    def both(ca: sqlite3.Connection) -> tuple[Schema, Schema]:
+        ma = Master(index_mentions=False)
+        ma.update(ca)
+        ra = ma.rows
+
+        # Each side's reads happen inside its own read_readonly, so that an error is
+        # blamed on the database it came from.
+        def other(cb: sqlite3.Connection) -> tuple[set[Key], Schema]:
+            mb = Master(index_mentions=False)
+            mb.update(cb)
+            rb = mb.rows
+            differ = {k for k in ra.keys() | rb.keys() if ra.get(k) != rb.get(k)}
+            wanted = set(differ)
+            for m, rows in ((ma, ra), (mb, rb)):
+                wanted |= m.dependents(
+                    Delta(
+                        frozenset(k for k in differ if k in rows),
+                        frozenset(k for k in differ if k not in rows),
+                    )
+                )
+            return wanted, Schema.of(read_objects(cb, rb, wanted))
+
+        wanted, right = read_readonly(database_path(b), s.functions, other, s.busy_timeout)
+        return Schema.of(read_objects(ca, ra, wanted)), right
+
+    return read_readonly(database_path(a), s.functions, both, s.busy_timeout)
+
+
 def diff(a: str, b: str, s: Settings) -> list[Change]:
     needs_migrations = any(x.startswith("version:") for x in (a, b))
     expected = expected_schemas(s) if needs_migrations else None
-    left = without_history(schema_of(a, s, expected), s, expected)
-    right = without_history(schema_of(b, s, expected), s, expected)
+    if needs_migrations:
+        left, right = schema_of(a, s, expected), schema_of(b, s, expected)
+    else:
+        left, right = differing_schemas(a, b, s)
+    left = without_history(left, s, expected)
+    right = without_history(right, s, expected)
     patterns = s.config.ignore
     if patterns:
         left = Schema.of(ignore_objects(left.objects(), patterns))

@@ -151,7 +151,10 @@ class Master:
     objects must be read again because what they read changed.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, index_mentions: bool = True) -> None:
+        # Replay asks for dependents after every version: it keeps a word -> objects
+        # index up to date. A one-off comparison (diff) asks once: it scans instead.
+        self._index_mentions = index_mentions
         self._raw: list[RawRow] = []
         self._all: dict[Key, MasterRow] = {}  # shadow tables included
         self._virtual: dict[Key, MasterRow] = {}
@@ -234,7 +237,7 @@ class Master:
             self._indexes_of[normalize.fold(row.tbl_name)].add(key)
         elif row.type == "view":
             self._views.add(key)
-        if row.sql and row.type != "index":
+        if self._index_mentions and row.sql and row.type != "index":
             mentioned = _words(row.sql)
             # A table depends on another only through a foreign key.
             if row.type != "table" or "references" in mentioned:
@@ -247,13 +250,40 @@ class Master:
             self._indexes_of[normalize.fold(row.tbl_name)].discard(key)
         elif row.type == "view":
             self._views.discard(key)
-        if row.sql and row.type != "index":
+        if self._index_mentions and row.sql and row.type != "index":
             for word in _words(row.sql):
                 found = self._mentioning.get(word)
                 if found is not None:
                     found.discard(key)
                     if not found:
                         del self._mentioning[word]
+
+    def _mentioners(self, names: set[str]) -> set[Key]:
+        """Objects whose SQL mentions one of `names` (folded), by the rules of `_remember`."""
+        found: set[Key] = set()
+        if not names:
+            return found
+        if self._index_mentions:
+            for name in names:
+                found |= self._mentioning.get(name, set())
+            return found
+        # A substring test first (in C), the word split only for the few rows it keeps;
+        # a name with a quote in it is spelled otherwise in SQL: no shortcut then.
+        quick = not any(q in name for name in names for q in "\"'`[]")
+        for key, row in self.rows.items():
+            sql = row.sql
+            if not sql or row.type == "index":
+                continue
+            if quick:
+                lowered = normalize.fold(sql)
+                if not any(name in lowered for name in names):
+                    continue
+            mentioned = _words(sql)
+            if (row.type != "table" or "references" in mentioned) and not mentioned.isdisjoint(
+                names
+            ):
+                found.add(key)
+        return found
 
     def dependents(self, delta: Delta) -> set[Key]:
         """What to read again after `delta`: the changed objects, and the unchanged ones
@@ -273,16 +303,14 @@ class Master:
         for name in changed_tables:
             wanted |= self._indexes_of.get(name, set())
         # A dropped table too: a foreign key's implicit target (its primary key) is gone.
-        for name in changed_tables | {n for kind, n in delta.gone if kind in ("table", "view")}:
-            wanted |= self._mentioning.get(name, set())
+        wanted |= self._mentioners(
+            changed_tables | {n for kind, n in delta.gone if kind in ("table", "view")}
+        )
         if any(kind in ("table", "view") for kind, _ in delta.gone):
             wanted |= self._views
         reread = {name for kind, name in wanted if kind == "view"}
         while reread:
-            more: set[Key] = set()
-            for name in reread:
-                more |= {k for k in self._mentioning.get(name, ()) if k[0] == "view"}
-            more -= wanted
+            more = {k for k in self._mentioners(reread) if k[0] == "view"} - wanted
             wanted |= more
             reread = {name for _, name in more}
         return {k for k in wanted if k in self.rows}
