@@ -211,6 +211,8 @@ def _random_walk(seed: int, steps: int) -> list[str]:
                 "fts",
                 "drop_view",
                 "rebuild",
+                "analyze",
+                "autoincrement",
             ]
         )
         names = sorted(tables)
@@ -253,6 +255,11 @@ def _random_walk(seed: int, steps: int) -> list[str]:
             )
         elif op == "fts":
             out.append(f"CREATE VIRTUAL TABLE f{n} USING fts5(body, tokenize='unicode61');")
+        elif op == "analyze":
+            out.append("ANALYZE;")
+        elif op == "autoincrement":
+            tables[f"t{n}"] = ["id", "a"]
+            out.append(f"CREATE TABLE t{n} (id INTEGER PRIMARY KEY AUTOINCREMENT, a TEXT UNIQUE);")
         elif op == "drop_view" and views:
             out.append(f"DROP VIEW {views.pop()};")
         elif op == "rebuild" and len(tables[t]) > 1:

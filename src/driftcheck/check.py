@@ -229,14 +229,14 @@ def differing_schemas(a: str, b: str, s: Settings) -> tuple[Schema, Schema]:
     """
 
     def both(ca: sqlite3.Connection) -> tuple[Schema, Schema]:
-        ma = Master(index_mentions=False)
+        ma = Master()
         ma.update(ca)
         ra = ma.rows
 
         # Each side's reads happen inside its own read_readonly, so that an error is
         # blamed on the database it came from.
         def other(cb: sqlite3.Connection) -> tuple[set[Key], Schema]:
-            mb = Master(index_mentions=False)
+            mb = Master()
             mb.update(cb)
             rb = mb.rows
             differ = {k for k in ra.keys() | rb.keys() if ra.get(k) != rb.get(k)}

@@ -164,7 +164,7 @@ class Replayer:
         self, functions: Iterable[FunctionStub] = (), conn: sqlite3.Connection | None = None
     ) -> None:
         self.conn = conn if conn is not None else open_memory(functions)
-        self.master = Master()
+        self.master = Master(replay=True)
         self.master.update(self.conn)
         self.schema_version = self._schema_version()
 

@@ -22,8 +22,9 @@ give.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 __all__ = [
     "CheckDef",
@@ -227,6 +228,20 @@ class _Tok:
         return self.kind in ("word", "ident", "string")
 
 
+_LOCAL = threading.local()
+
+
+def _tokenizer() -> Any:
+    """This thread's SQLite tokenizer: building one costs more than tokenizing a
+    statement, and `tokenize` resets it, but it is not safe to share between threads."""
+    found = getattr(_LOCAL, "tokenizer", None)
+    if found is None:
+        from sqlglot.dialects.sqlite import SQLite
+
+        found = _LOCAL.tokenizer = SQLite.Tokenizer()
+    return found
+
+
 def _tokenize(sql: str) -> list[_Tok]:
     """Tokenize with sqlglot's SQLite tokenizer and classify the tokens.
 
@@ -235,10 +250,9 @@ def _tokenize(sql: str) -> list[_Tok]:
     word each, with their exact offsets, so that keyword matching is uniform.
     """
     try:
-        from sqlglot.dialects.sqlite import SQLite
         from sqlglot.tokenizer_core import TokenType
 
-        raw = SQLite.Tokenizer().tokenize(sql)
+        raw = _tokenizer().tokenize(sql)
     except Exception as exc:  # sqlglot raises TokenError, occasionally others
         raise DDLParseError(f"cannot tokenize statement: {exc}") from exc
 

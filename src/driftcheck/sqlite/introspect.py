@@ -142,19 +142,43 @@ def _row_changes(old: list[RawRow], new: list[RawRow]) -> tuple[set[RawRow], set
     return after - before, before - after
 
 
+# Replay's copy of sqlite_schema as last read, in the replay database's temp schema
+# (never in main, never serialized), so that SQLite itself finds the rows that changed.
+_SEEN = 'temp."driftcheck replay: sqlite_schema as last read"'
+_SEEN_CHANGED = (
+    "SELECT m.rowid, m.type, m.name, m.tbl_name, m.sql FROM main.sqlite_schema AS m "
+    f"LEFT JOIN {_SEEN} AS p ON p.rid = m.rowid "
+    "WHERE (p.rid IS NULL OR p.type IS NOT m.type OR p.name IS NOT m.name "
+    "OR p.tbl_name IS NOT m.tbl_name OR p.sql IS NOT m.sql) "
+    "AND m.type IN ('table', 'index', 'view', 'trigger') "
+    "AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+)
+# A rowid that now holds an internal row (ANALYZE's sqlite_stat1 taking the rowid of
+# the last table dropped) is gone too.
+_SEEN_GONE = (
+    f"SELECT rid FROM {_SEEN} WHERE rid NOT IN (SELECT rowid FROM main.sqlite_schema "
+    "WHERE type IN ('table', 'index', 'view', 'trigger') "
+    "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\')"
+)
+
+
 class Master:
-    """sqlite_schema of one connection, read again and again (replay reads it after
-    every version). The rows come back from SQLite as tuples and are compared as a
-    set, so the Python work of a read grows with what changed, not with the schema.
+    """sqlite_schema of one connection, read again and again.
 
     `rows` is what `read_master` returns. `dependents(delta)` answers which unchanged
     objects must be read again because what they read changed.
+
+    For replay (`replay=True`), which reads after every version, the Python work of
+    a read grows with what changed, not with the schema: SQLite compares sqlite_schema
+    with a copy of the rows as last read (a temp table of the replay database) and
+    returns only the rows that differ, and a word -> objects index answers
+    `dependents`. A one-off read fetches the rows and scans.
     """
 
-    def __init__(self, *, index_mentions: bool = True) -> None:
-        # Replay asks for dependents after every version: it keeps a word -> objects
-        # index up to date. A one-off comparison (diff) asks once: it scans instead.
-        self._index_mentions = index_mentions
+    def __init__(self, *, replay: bool = False) -> None:
+        self._replay = replay
+        self._index_mentions = replay
+        self._by_rid: dict[int, RawRow] = {}
         self._raw: list[RawRow] = []
         self._all: dict[Key, MasterRow] = {}  # shadow tables included
         self._virtual: dict[Key, MasterRow] = {}
@@ -170,9 +194,12 @@ class Master:
     def update(self, conn: sqlite3.Connection) -> Delta:
         """Read sqlite_schema again; return what changed since the last read."""
         self.reads += 1
-        rows = raw_rows(conn)
-        added, removed = _row_changes(self._raw, rows)
-        self._raw = rows
+        if self._replay:
+            added, removed = self._changes_seen_by_sqlite(conn)
+        else:
+            rows = raw_rows(conn)
+            added, removed = _row_changes(self._raw, rows)
+            self._raw = rows
         if not added and not removed:
             return Delta(frozenset(), frozenset())
         fold = normalize.fold
@@ -211,6 +238,35 @@ class Master:
                 self._remember(key, row)
                 changed.add(key)
         return Delta(frozenset(changed), frozenset(gone))
+
+    def _changes_seen_by_sqlite(self, conn: sqlite3.Connection) -> tuple[set[RawRow], set[RawRow]]:
+        if self.reads == 1:
+            conn.execute(
+                f"CREATE TEMP TABLE IF NOT EXISTS {_SEEN} "
+                "(rid INTEGER PRIMARY KEY, type TEXT, name TEXT, tbl_name TEXT, sql TEXT)"
+            )
+            conn.execute(f"DELETE FROM {_SEEN}")
+        changed = conn.execute(_SEEN_CHANGED).fetchall()
+        gone = [rid for (rid,) in conn.execute(_SEEN_GONE)]
+        added: set[RawRow] = set()
+        removed: set[RawRow] = set()
+        for rid in gone:
+            removed.add(self._by_rid.pop(rid))
+        for rid, *row in changed:
+            old = self._by_rid.get(rid)
+            if old is not None:
+                removed.add(old)
+            self._by_rid[rid] = added_row = (row[0], row[1], row[2], row[3])
+            added.add(added_row)
+        if gone:
+            conn.execute(
+                f"DELETE FROM {_SEEN} WHERE rid IN (SELECT value FROM json_each(?))",
+                (json.dumps(gone),),
+            )
+        if changed:
+            conn.executemany(f"INSERT OR REPLACE INTO {_SEEN} VALUES (?, ?, ?, ?, ?)", changed)
+        # A row that only moved to another rowid is neither added nor removed.
+        return added - removed, removed - added
 
     def _is_shadow(self, row: MasterRow) -> bool:
         fold = normalize.fold
