@@ -593,3 +593,99 @@ def wide_schema(tables: int, variant: bool = False) -> list[str]:
             "t0000_id INTEGER REFERENCES t0000(id), body TEXT NOT NULL);"
         )
     return out
+
+
+# --------------------------------------------------------------------------
+# A growing schema: the cold-snapshot case of issue 9
+
+
+def growth_migration_texts(count: int, extra_every: int = 4) -> list[tuple[str, str]]:
+    """(file name, SQL) of `count` migrations whose schema only grows.
+
+    Each migration is a CREATE TABLE (5 columns: an FK to the previous table,
+    a CHECK, a default) with an index on it; every `extra_every`-th is instead
+    an ALTER TABLE ADD COLUMN on an earlier table with a partial index on the
+    new column. 1,000 migrations end with 750 tables, 1,000 indexes.
+    """
+    out: list[tuple[str, str]] = []
+    tables = 0
+    for i in range(1, count + 1):
+        if i % extra_every == 0 and tables:
+            k = (i * 7) % tables + 1
+            sql = (
+                f"ALTER TABLE t{k} ADD COLUMN extra{i} INTEGER DEFAULT 0;\n"
+                f"CREATE INDEX ix_t{k}_extra{i} ON t{k}(extra{i}) WHERE extra{i} > 0;\n"
+            )
+            name = f"add_t{k}_extra{i}"
+        else:
+            tables += 1
+            t = tables
+            sql = (
+                f"CREATE TABLE t{t} (\n"
+                "  id INTEGER PRIMARY KEY,\n"
+                "  name TEXT NOT NULL,\n"
+                f"  ref INTEGER REFERENCES t{max(1, t - 1)}(id),\n"
+                "  amount REAL CHECK (amount >= 0),\n"
+                "  created_at TEXT DEFAULT CURRENT_TIMESTAMP\n"
+                ");\n"
+                f"CREATE INDEX ix_t{t}_name ON t{t}(name);\n"
+            )
+            name = f"create_t{t}"
+        out.append((f"{i:04d}_{name}.sql", sql))
+    return out
+
+
+def write_growth_migrations(directory: Path, count: int) -> list[Path]:
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for file, text in growth_migration_texts(count):
+        p = directory / file
+        p.write_text(text, encoding="utf-8")
+        paths.append(p)
+    return paths
+
+
+def growth_tables(count: int, extra_every: int = 4) -> int:
+    """How many tables `count` growth migrations end with."""
+    return count - count // extra_every
+
+
+# --------------------------------------------------------------------------
+# Two 1,000-table databases for `driftcheck diff` against `sqldiff --schema`
+
+
+def diff_pair_schema(tables: int, variant: bool = False) -> list[str]:
+    """Tables of 10 columns with 3 indexes (one partial, one on an expression),
+    an FK and a CHECK each. The variant has exactly two differences: one more
+    column in the middle table, and that table's partial index dropped."""
+    middle = tables // 2
+    out: list[str] = []
+    for i in range(tables):
+        t = f"t{i:04d}"
+        parent = f"t{i - 1:04d}" if i else t
+        cols = [
+            "id INTEGER PRIMARY KEY",
+            "code TEXT NOT NULL COLLATE NOCASE",
+            "name TEXT NOT NULL DEFAULT ''",
+            "amount NUMERIC(12,2) CHECK (amount >= 0)",
+            "status TEXT NOT NULL DEFAULT 'new'",
+            "created_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP",
+            f"parent_id INTEGER REFERENCES {parent}(id) ON DELETE CASCADE",
+            "quantity INTEGER NOT NULL DEFAULT 0",
+            "note TEXT",
+            "payload BLOB",
+        ]
+        if variant and i == middle:
+            cols.append("archived_at TEXT")
+        out.append(f"CREATE TABLE {t} (\n  " + ",\n  ".join(cols) + "\n);")
+        out.append(f"CREATE INDEX ix_{t}_parent ON {t} (parent_id);")
+        if not (variant and i == middle):
+            out.append(f"CREATE INDEX ix_{t}_active ON {t} (status) WHERE status <> 'archived';")
+        out.append(f"CREATE INDEX ix_{t}_lower_name ON {t} (lower(name));")
+    return out
+
+
+def diff_pair_differences(tables: int) -> tuple[str, str]:
+    """(table that gained a column, index that was dropped) in the variant."""
+    t = f"t{tables // 2:04d}"
+    return t, f"ix_{t}_active"

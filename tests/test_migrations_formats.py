@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Mapping
 from pathlib import Path
@@ -194,7 +195,7 @@ def test_forcing_the_detected_format_gives_the_same_result(
     tmp_path: Path, files: dict[str, str], fmt: str, expected_versions: list[str]
 ) -> None:
     write_tree(tmp_path, files)
-    assert load(tmp_path, fmt) == load(tmp_path).model_copy(update={"format": fmt})
+    assert load(tmp_path, fmt) == dataclasses.replace(load(tmp_path), format=fmt)
     assert versions(load(tmp_path, fmt)) == expected_versions
 
 

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import collections
 import json
+import os
 import shutil
+import subprocess
+import sys
+
+import pytest
 
 from conftest import EXAMPLES, ROOT, apply_files
 from driftcheck import snapshots
@@ -138,3 +144,264 @@ def test_stored_form_grows_with_changes_not_versions(tmp_path):
     # One changed table per version: each version file holds one table, not the schema.
     delta = json.loads((out / "versions" / "0500_c499.json").read_text())
     assert list(delta["changed"]) == ["table:t99"]
+
+
+# --------------------------------------------------------------------------
+# What incremental snapshots cost: counted, never timed (issue 9)
+
+
+def _grow(directory, first, last):
+    """Migrations first..last of a growing schema, as in issue 9's benchmark: mostly a
+    table with an index (and a foreign key to the one before), every fourth a column
+    with a partial index added to the table before it."""
+    directory.mkdir(exist_ok=True)
+    for i in range(first, last + 1):
+        if i % 4 == 0:
+            sql = (
+                f"ALTER TABLE t{i - 1} ADD COLUMN extra{i} INTEGER DEFAULT 0;\n"
+                f"CREATE INDEX ix_extra{i} ON t{i - 1}(extra{i}) WHERE extra{i} > 0;\n"
+            )
+        else:
+            sql = (
+                f"CREATE TABLE t{i} (id INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+                f"ref INTEGER REFERENCES t{max(1, i - 1)}(id), amount REAL CHECK (amount >= 0));\n"
+                f"CREATE INDEX ix_t{i}_name ON t{i}(name);\n"
+            )
+        (directory / f"{i:04d}_m{i}.sql").write_text(sql)
+    return directory
+
+
+def _tree(directory):
+    """Every file the snapshots consist of (the git-ignored .cache/ aside), by path."""
+    return {
+        p.relative_to(directory).as_posix(): p.read_bytes()
+        for p in sorted(directory.rglob("*"))
+        if p.is_file() and ".cache" not in p.relative_to(directory).parts
+    }
+
+
+@pytest.fixture
+def counts(monkeypatch):
+    """How often the costly steps run: schema states built, versions replayed, stored
+    version files read."""
+    from driftcheck import replay
+
+    seen: collections.Counter[str] = collections.Counter()
+
+    def count(owner, name, what):
+        original = getattr(owner, name)
+
+        def counted(*args, **kwargs):
+            seen[what] += 1
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(owner, name, counted)
+
+    count(replay.VersionState, "__init__", "states built")
+    count(replay.Replayer, "apply", "versions replayed")
+    count(snapshots, "_read_delta", "version files read")
+    return seen
+
+
+@pytest.mark.parametrize("n", [8, 40])
+def test_a_warm_snapshot_builds_no_state(cli, tmp_path, counts, n):
+    migs = _grow(tmp_path / "migs", 1, n)
+    assert cli("snapshot", "-m", str(migs), "--out", "exp").exit_code == 0
+    counts.clear()
+    r = cli("snapshot", "-m", str(migs), "--out", "exp")
+    assert r.exit_code == 0 and f"up to date ({n} versions)" in r.stdout
+    r = cli("snapshot", "--check", "-m", str(migs), "--out", "exp")
+    assert r.exit_code == 0 and f"up to date ({n} versions)" in r.stdout
+    assert counts == {}
+
+
+def test_a_warm_snapshot_loads_neither_models_nor_sqlglot(cli, tmp_path):
+    """The user's path, in a fresh process: nothing that could build a schema is imported."""
+    migs = _grow(tmp_path / "migs", 1, 6)
+    cli("snapshot", "-m", str(migs), "--out", "exp")
+    for extra in ([], ["--check"]):
+        code = (
+            "import sys\n"
+            "from driftcheck.entry import main\n"
+            f"sys.argv = ['driftcheck', 'snapshot', '-m', {str(migs)!r}, '--out', 'exp']"
+            f" + {extra!r}\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('driftcheck.replay', 'driftcheck.model', "
+            "'driftcheck.sqlite.introspect', 'sqlglot') if m in sys.modules))\n"
+        )
+        out = subprocess.run(
+            [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True
+        )
+        assert out.stdout.splitlines() == ["exp: up to date (6 versions)", "[]"], out.stderr
+
+
+@pytest.mark.parametrize("n", [8, 40])
+def test_one_new_migration_replays_one_version_and_writes_two_files(cli, tmp_path, counts, n):
+    migs = _grow(tmp_path / "migs", 1, n)
+    cli("snapshot", "-m", str(migs), "--out", "exp")
+    before = _tree(tmp_path / "exp")
+    _grow(migs, n + 1, n + 1)
+    counts.clear()
+    r = cli("snapshot", "-m", str(migs), "--out", "exp")
+    assert f"wrote 2 files (replayed 1 of {n + 1} versions from {n + 1:04d})" in r.stdout
+    # The state it resumes from comes from the hashes saved with the checkpoint:
+    # no stored version file is read, and two states exist (then and now).
+    assert counts == {"versions replayed": 1, "states built": 2}
+    after = _tree(tmp_path / "exp")
+    assert {p for p in after if before.get(p) != after[p]} == {
+        f"versions/{n + 1:04d}_m{n + 1}.json",
+        "manifest.json",
+    }
+
+
+def _append(migs, n):
+    _grow(migs, n + 1, n + 1)
+
+
+def _edit_newest(migs, n):
+    f = migs / f"{n:04d}_m{n}.sql"
+    f.write_text(f.read_text() + "CREATE INDEX ix_edited ON t1(amount);\n")
+
+
+def _drop_newest(migs, n):
+    (migs / f"{n:04d}_m{n}.sql").unlink()
+
+
+@pytest.mark.parametrize("touched", [False, True], ids=["as-written", "files-touched"])
+@pytest.mark.parametrize(
+    "change,replayed",
+    [
+        (_append, "replayed 1 of 13"),
+        (_edit_newest, "replayed 1 of 12"),
+        (_drop_newest, "replayed 0"),
+    ],
+    ids=["append", "edit-newest", "drop-newest"],
+)
+def test_an_incremental_snapshot_writes_what_a_cold_one_writes(
+    cli, tmp_path, change, replayed, touched
+):
+    migs = _grow(tmp_path / "migs", 1, 12)
+    cli("snapshot", "-m", str(migs), "--out", "warm")
+    if touched:  # e.g. a checkout: the stored files are read (and checked) instead
+        for f in (tmp_path / "warm" / "versions").iterdir():
+            st = f.stat()
+            os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+    change(migs, 12)
+    r = cli("snapshot", "-m", str(migs), "--out", "warm")
+    assert r.exit_code == 0 and replayed in r.stdout
+    cli("snapshot", "-m", str(migs), "--out", "cold")
+    assert _tree(tmp_path / "warm") == _tree(tmp_path / "cold")
+
+
+def test_a_copy_with_its_times_kept_resumes_as_cheaply(cli, tmp_path, counts):
+    """E.g. a CI cache restored with the directory: the copy's files are as checked."""
+    migs = _grow(tmp_path / "migs", 1, 12)
+    cli("snapshot", "-m", str(migs), "--out", "exp")
+    shutil.copytree(tmp_path / "exp", tmp_path / "copy")
+    _append(migs, 12)
+    counts.clear()
+    r = cli("snapshot", "-m", str(migs), "--out", "copy")
+    assert "wrote 2 files (replayed 1 of 13 versions from 0013)" in r.stdout
+    assert counts == {"versions replayed": 1, "states built": 2}
+
+
+def _corrupt_version(exp):
+    (exp / "versions" / "0002_m2.json").write_text('{"changed": {"table:t2": 1}}')
+
+
+def _corrupt_checkpoints(exp):
+    for f in (exp / ".cache").glob("*.ckpt"):
+        f.write_bytes(b"not a checkpoint")
+
+
+def _other_model(exp):
+    manifest = json.loads((exp / "manifest.json").read_text())
+    manifest["model"] = "0" * 16
+    (exp / "manifest.json").write_text(json.dumps(manifest))
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda exp: shutil.rmtree(exp / ".cache"),
+        lambda exp: [f.unlink() for f in (exp / ".cache").glob("*.ckpt")],
+        _corrupt_checkpoints,
+        _corrupt_version,
+        lambda exp: (shutil.rmtree(exp / ".cache"), _corrupt_version(exp)),
+        _other_model,
+    ],
+    ids=[
+        "no-cache",
+        "checkpoints-missing",
+        "checkpoints-corrupt",
+        "version-file-corrupt",
+        "version-file-corrupt-no-cache",
+        "another-model",
+    ],
+)
+def test_anything_damaged_means_a_full_replay(cli, tmp_path, damage):
+    migs = _grow(tmp_path / "migs", 1, 12)
+    cli("snapshot", "-m", str(migs), "--out", "warm")
+    damage(tmp_path / "warm")
+    _append(migs, 12)
+    r = cli("snapshot", "-m", str(migs), "--out", "warm")
+    assert r.exit_code == 0 and "replayed 13 of 13 versions" in r.stdout
+    cli("snapshot", "-m", str(migs), "--out", "cold")
+    assert _tree(tmp_path / "warm") == _tree(tmp_path / "cold")
+
+
+def test_unreadable_hashes_beside_a_checkpoint_mean_reading_the_stored_files(cli, tmp_path, counts):
+    migs = _grow(tmp_path / "migs", 1, 12)
+    cli("snapshot", "-m", str(migs), "--out", "exp")
+    for f in (tmp_path / "exp" / ".cache").glob("*.hashes"):
+        f.write_text("[1, 2")
+    _append(migs, 12)
+    counts.clear()
+    r = cli("snapshot", "-m", str(migs), "--out", "exp")
+    assert "wrote 2 files (replayed 1 of 13 versions from 0013)" in r.stdout
+    assert counts["versions replayed"] == 1 and counts["version files read"] == 12
+
+
+@pytest.mark.parametrize("fresh_clone", [False, True], ids=["edited", "edited-fresh-clone"])
+def test_a_damaged_file_is_rewritten_even_with_nothing_new(cli, tmp_path, fresh_clone):
+    migs = _grow(tmp_path / "migs", 1, 6)
+    cli("snapshot", "-m", str(migs), "--out", "exp")
+    good = _tree(tmp_path / "exp")
+    _corrupt_version(tmp_path / "exp")
+    if fresh_clone:
+        shutil.rmtree(tmp_path / "exp" / ".cache")
+    r = cli("snapshot", "-m", str(migs), "--out", "exp")
+    assert r.exit_code == 0 and "wrote 1 files (replayed 6 of 6 versions)" in r.stdout
+    assert _tree(tmp_path / "exp") == good
+
+
+def test_untouched_files_are_checked_once_after_a_fresh_clone(cli, tmp_path, counts):
+    migs = _grow(tmp_path / "migs", 1, 6)
+    cli("snapshot", "-m", str(migs), "--out", "exp")
+    shutil.rmtree(tmp_path / "exp" / ".cache")  # git-ignored: a clone has none
+    counts.clear()
+    assert "up to date" in cli("snapshot", "-m", str(migs), "--out", "exp").stdout
+    assert counts["version files read"] == 6 and counts["versions replayed"] == 0
+    counts.clear()
+    assert "up to date" in cli("snapshot", "-m", str(migs), "--out", "exp").stdout
+    assert counts == {}
+
+
+def test_check_reports_a_missing_version_file(cli, tmp_path):
+    migs = _grow(tmp_path / "migs", 1, 6)
+    cli("snapshot", "-m", str(migs), "--out", "exp")
+    (tmp_path / "exp" / "versions" / "0003_m3.json").unlink()
+    r = cli("snapshot", "--check", "-m", str(migs), "--out", "exp")
+    assert r.exit_code == 1 and "versions/0003_m3.json is missing" in r.stdout
+    r = cli("snapshot", "-m", str(migs), "--out", "exp")
+    assert r.exit_code == 0 and "replayed 6 of 6 versions" in r.stdout
+    assert cli("snapshot", "--check", "-m", str(migs), "--out", "exp").exit_code == 0
+
+
+def test_the_model_version_written_down_is_the_models_shape():
+    shape = snapshots.model_shape()
+    assert shape == snapshots.MODEL_VERSION, (
+        f"the object models changed shape: set MODEL_VERSION = {shape!r} in snapshots.py "
+        "(snapshots written before become stale, as they should)"
+    )
+    assert set(snapshots.KINDS) == set(snapshots._models())

@@ -12,6 +12,7 @@ goes through `UI`, which never lets a closed pipe change what a command does.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -31,7 +32,11 @@ from driftcheck.errors import DriftcheckError
 from driftcheck.kinds import HISTORY_STORES, MIGRATION_FORMATS
 
 if TYPE_CHECKING:
+    from collections.abc import Generator
+
     from driftcheck.apply import Prepared, Step
+    from driftcheck.report.fleet import Form, Outcome, Tally
+    from driftcheck.report.model import Shard as ShardModel
     from driftcheck.report.text import Style
     from driftcheck.settings import Settings
 
@@ -521,7 +526,58 @@ FleetDbOpt = Annotated[
         "--db",
         metavar="PATH",
         help="The SQLite database (path, sqlite: URL, or a quoted glob such as "
-        "'tenants/*.db'; repeatable; opened read-only; default: `database` in the config).",
+        "'tenants/*.db'; repeatable; opened read-only; default: [[targets]] in the config, "
+        "else `database`).",
+        show_default=False,
+    ),
+]
+
+
+def _positive(hint: str) -> Callable[[str], int]:
+    """A parser for a whole number of at least 1 (click's message names the option)."""
+
+    def parse(value: str) -> int:
+        try:
+            n = int(value)
+        except ValueError:
+            raise typer.BadParameter(f"{value!r} is not a whole number; {hint}") from None
+        if n < 1:
+            raise typer.BadParameter(f"{value}: expected 1 or more; {hint}")
+        return n
+
+    return parse
+
+
+JobsOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--jobs",
+        "-j",
+        metavar="N",
+        help="Check databases in N worker processes (default: one per CPU; 1: in this "
+        "process, no workers).",
+        show_default=False,
+        parser=_positive("--jobs 1 checks in this process, without workers"),
+    ),
+]
+ShardOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--shard",
+        metavar="I/N|auto",
+        help="Check only the I-th of N slices of the sorted database list (1-based: 1/4 "
+        "is the first of 4). auto: from DRIFTCHECK_SHARD=I/N, a Slurm array task, or a "
+        "Kubernetes Indexed Job (with --shard-count).",
+        show_default=False,
+    ),
+]
+ShardCountOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--shard-count",
+        metavar="N",
+        help="With --shard auto in a Kubernetes Indexed Job: the number of shards (the "
+        "Job's completions).",
         show_default=False,
     ),
 ]
@@ -545,6 +601,9 @@ def validate(
         ),
     ] = "text",
     fail_on_pending: FailOnPendingOpt = False,
+    jobs: JobsOpt = None,
+    shard: ShardOpt = None,
+    shard_count: ShardCountOpt = None,
     busy_timeout: BusyOpt = None,
     config: ConfigOpt = None,
     quiet: QuietOpt = False,
@@ -552,16 +611,31 @@ def validate(
 ) -> None:
     """Check a database against its migrations: effective version, drift, pending versions.
 
-    Several databases (--db repeated, or a glob) are checked against expected schemas
-    loaded once; the exit code is the worst over all of them (2 > 1 > 0).
+    Several databases (--db repeated, a glob, or [[targets]] in the config) are checked
+    in parallel against expected schemas loaded once; text output lists the databases
+    that need a look and ends with a summary; the exit code is the worst over all of
+    them (2 > 1 > 0).
     """
     from driftcheck.fleet import is_pattern
 
     source = Source(migrations, migrations_format, migrations_pattern, expected, history, config)
     ui = UI(quiet, color)
     specs = db or []
-    if len(specs) > 1 or any(is_pattern(d) for d in specs) or fmt == "jsonl":
-        _fleet(ui, source, specs, fmt, busy_timeout, fail_on_pending)
+    fleet = (
+        len(specs) > 1
+        or any(is_pattern(d) for d in specs)
+        or fmt == "jsonl"
+        or shard is not None
+        or shard_count is not None
+    )
+    if not fleet and not specs:
+        from driftcheck.config import load_config
+
+        # A bad config is said by the check below, as every config error is.
+        with contextlib.suppress(DriftcheckError):
+            fleet = bool(load_config(config).targets)
+    if fleet:
+        _fleet(ui, source, specs, fmt, busy_timeout, fail_on_pending, jobs, shard, shard_count)
     _checked(
         "validate",
         source,
@@ -580,71 +654,219 @@ def _fleet(
     fmt: str,
     busy_timeout: float | None,
     fail_on_pending: bool,
+    jobs: int | None,
+    shard: str | None,
+    shard_count: int | None,
 ) -> NoReturn:
     """validate over many databases: a stream of reports, a summary, the worst exit code."""
 
     def body() -> int:
         from driftcheck import fleet
         from driftcheck.errors import ConfigError
-        from driftcheck.report.model import FleetReport, FleetSummary
-        from driftcheck.report.text import why
-        from driftcheck.reporting import now, tool
+        from driftcheck.report.fleet import plural
+        from driftcheck.report.model import Shard
 
+        wanted_slice = fleet.shard_of(shard, shard_count)
         s = source.settings(ui, busy_timeout=busy_timeout)
-        wanted = specs or ([s.database] if s.database else [])
+        wanted: list[str | fleet.Spec] = list(specs)
+        if not wanted:
+            cfg = s.config
+            wanted = [
+                fleet.Spec(
+                    t.db,
+                    f"{cfg.source}: [[targets]] {n}, db = {json.dumps(t.db)}",
+                    "check the pattern (paths in the config file are relative to its directory)",
+                )
+                for n, t in enumerate(cfg.targets, 1)
+            ] or ([s.database] if s.database else [])
         if not wanted:
             raise ConfigError(
                 "no database given",
-                hint="pass --db PATH (repeatable, or a quoted glob), or set `database` in "
-                "driftcheck.toml",
+                hint="pass --db PATH (repeatable, or a quoted glob), or list the databases "
+                'in driftcheck.toml: [[targets]] tables with db = "tenants/*.db"',
                 code="usage",
             )
         paths = fleet.databases(wanted)
-        tally = fleet.Tally()
-        kept = []
-        bar = ui.terminal(sys.stderr) and not ui.quiet and fmt == "text"
-        for n, report in enumerate(fleet.check_all(s, paths), 1):
-            tally.add(report, fail_on_pending)
-            if fmt == "jsonl":
-                ui.data(report.model_dump_json())
-            elif fmt == "json":
-                kept.append(report)
-            else:
-                if bar:
-                    ui._write(sys.stderr, "\r" + " " * 60 + "\r")
-                reason = (
-                    why(report)
-                    if report.status == "drift"
-                    else report.error.message
-                    if report.error is not None
-                    else ""
+        sliced = None
+        if wanted_slice is not None:
+            sliced = Shard(index=wanted_slice.index, count=wanted_slice.count, databases=len(paths))
+            paths = fleet.shard(paths, wanted_slice)
+            if not paths:
+                ui.info(
+                    f"driftcheck validate: shard {sliced.index}/{sliced.count} has no "
+                    f"databases ({plural(sliced.databases, 'database')} in {sliced.count} "
+                    "shards): nothing to check"
                 )
-                effective = report.effective_version or "-"
-                latest = report.migrations.latest_version if report.migrations else "-"
-                line = f"{report.status.upper():<7}  {report.target.database}  {effective}/{latest}"
-                ui.out(line + (f"  {reason}" if reason else ""))
-                if bar:
-                    ui._write(sys.stderr, f"checked {n}/{len(paths)}")
-        if bar:
-            ui._write(sys.stderr, "\r" + " " * 60 + "\r")
-        if fmt == "json":
-            summary = FleetSummary(**tally.summary())
-            ui.data(
-                FleetReport(
-                    tool=tool(), generated_at=now(), summary=summary, reports=kept
-                ).model_dump_json(indent=2)
-            )
-        elif fmt == "text":
-            ui.out("")
-            for key, value in tally.summary().items():
-                ui.out(f"{key:<10} {value}")
-            for name in tally.drifted:
-                ui.out(f"drifted    {name}")
-            for name, message in tally.failed:
-                ui.out(f"failed     {name}: {message}")
-        return tally.code
+        form: Form = "line" if fmt == "jsonl" else "nested" if fmt == "json" else "none"
+        outcomes = fleet.check(s, paths, jobs or fleet.default_jobs(), form)
+        return _render_fleet(ui, "validate", outcomes, fmt, len(paths), sliced, fail_on_pending)
 
-    _guard(ui, "jsonl" if fmt == "jsonl" else fmt, None, "validate", body)
+    _guard_fleet(ui, fmt, "validate", body)
+
+
+def _guard_fleet(ui: UI, fmt: str, title: str, body: Callable[[], int]) -> NoReturn:
+    """As _guard; with --format jsonl a bad input is also one error report on stdout, so
+    that whatever reads the stream (merge-reports) sees that this run checked nothing."""
+    if fmt != "jsonl":
+        _guard(ui, fmt, None, title, body)
+
+    def one_line(exc: DriftcheckError) -> str:
+        from driftcheck.reporting import error_report
+
+        return error_report(exc, None).model_dump_json()
+
+    _guard(ui, "json", None, title, body, error_json=one_line)
+
+
+class _Bar:
+    """The progress bar on stderr (a terminal): redrawn in place at most ten times a
+    second, cleared before any other line is written, and at the end."""
+
+    def __init__(self, ui: UI, total: int) -> None:
+        self.ui = ui
+        self.total = total
+        self.shown = 0
+        self.drawn_at = 0.0
+
+    def show(self, tally: Tally) -> None:
+        from driftcheck.report.fleet import progress
+
+        now = time.monotonic()
+        if self.shown and now - self.drawn_at < 0.1 and tally.total < self.total:
+            return
+        self.drawn_at = now
+        text = progress(tally, self.total, shutil.get_terminal_size((80, 24)).columns)
+        self.ui._write(sys.stderr, "\r" + text + " " * max(self.shown - len(text), 0))
+        self.shown = len(text)
+
+    def clear(self) -> None:
+        if self.shown:
+            self.ui._write(sys.stderr, "\r" + " " * self.shown + "\r")
+            self.shown = 0
+
+
+def _render_fleet(
+    ui: UI,
+    title: str,
+    outcomes: Generator[Outcome, None, None],
+    fmt: str,
+    total: int,
+    shard: ShardModel | None,
+    fail_on_pending: bool,
+) -> int:
+    """Print outcomes as they come: jsonl lines, a FleetReport written piece by piece, or
+    (text) a line per database that needs a look, then the summary table. Nothing is
+    kept but the tally. Returns the worst exit code."""
+    from driftcheck.report import fleet as render
+    from driftcheck.reporting import now, tool
+
+    tally = render.Tally(fail_on_pending)
+    bar = _Bar(ui, total) if fmt == "text" and not ui.quiet and ui.terminal(sys.stderr) else None
+    doc = (
+        render.JsonDocument(lambda text: ui.data(text, nl=False), tool(), now(), shard)
+        if fmt == "json"
+        else None
+    )
+    style = ui.style()
+    try:
+        with contextlib.closing(outcomes):  # on Ctrl-C, the workers are stopped before we go on
+            for o in outcomes:
+                tally.add(o)
+                if fmt == "jsonl":
+                    ui.data(o.json)
+                elif doc is not None:
+                    doc.add(o.json)
+                elif o.status != "clean":
+                    if bar is not None:
+                        bar.clear()
+                    ui.out(render.line(o, style))
+                if bar is not None:
+                    bar.show(tally)
+    except KeyboardInterrupt:
+        if bar is not None:
+            bar.clear()
+        ui.err(
+            f"driftcheck {title}: interrupted after {tally.total:,} of {total:,} databases; "
+            "nothing was changed"
+        )
+        raise typer.Exit(130) from None
+    if bar is not None:
+        bar.clear()
+    if doc is not None:
+        doc.close(tally.summary())
+    elif fmt == "text":
+        if tally.total > tally.counts["clean"]:
+            ui.out("")
+        for text in render.summary_lines(tally, shard):
+            ui.out(text)
+    return tally.code
+
+
+@app.command(
+    "merge-reports",
+    cls=_Command,
+    short_help="Combine the reports of sharded validate runs: one summary, one exit code.",
+)
+def merge_reports(
+    files: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="FILES...",
+            help="What `validate --format jsonl` (or --format json) wrote, one file per "
+            "shard, in any order; - reads stdin.",
+            show_default=False,
+        ),
+    ],
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output format (jsonl: the reports, one per line, in database order).",
+            **_choice(("text", "json", "jsonl")),
+        ),
+    ] = "text",
+    fail_on_pending: FailOnPendingOpt = False,
+    quiet: QuietOpt = False,
+    color: ColorOpt = "auto",
+) -> None:
+    """Combine the reports of sharded `validate` runs into the output, summary and exit
+    code of one run over every database.
+
+    A database reported twice (the shards overlap) is counted once, with a warning. With
+    FleetReports (`--format json`), which say which shard they are, a missing shard is
+    an error. The exit code is the worst over all databases, as for validate (pass
+    --fail-on-pending here too if the shards were run with it).
+    """
+    ui = UI(quiet, color)
+
+    def body() -> int:
+        from driftcheck.merge import Merge
+
+        form: Form = "line" if fmt == "jsonl" else "nested" if fmt == "json" else "none"
+        merge = Merge(form)
+        try:
+            for name in files:
+                merge.read(name)
+            warnings = merge.shard_warnings()
+            code = _render_fleet(
+                ui, "merge-reports", merge.outcomes(), fmt, merge.records, None, fail_on_pending
+            )
+        finally:
+            merge.close()
+        if merge.duplicated:
+            warnings.extend(merge.duplicates)
+            if merge.duplicated > len(merge.duplicates):
+                warnings.append(f"... and {merge.duplicated - len(merge.duplicates)} more")
+            warnings.append(
+                "the shards overlap: every job must run with the same --shard count over "
+                "the same list of databases"
+            )
+        for warning in warnings:
+            ui.err(f"driftcheck merge-reports: warning: {warning}")
+        return code
+
+    _guard_fleet(ui, fmt, "merge-reports", body)
 
 
 @app.command(cls=_Command, short_help="One action per version: ok, record, apply or flag.")

@@ -112,6 +112,21 @@ class HistoryConfig(_Section):
         return value
 
 
+class TargetConfig(_Section):
+    """One `[[targets]]` table: a database for `validate` to check (a path, a URL, or a
+    glob pattern such as "tenants/*.db"), relative to the config file's directory."""
+
+    db: str
+
+    @field_validator("db")
+    @classmethod
+    def _local_database(cls, value: str) -> str:
+        problem = url_problem(value)  # a URL naming a host, or no file
+        if problem is not None:
+            raise _Bad(*problem)
+        return value
+
+
 class Config(_Section):
     migrations: str | None = None
     # "auto" or a format of driftcheck.migrations.formats.DIRECTORY_FORMATS (checked).
@@ -122,6 +137,9 @@ class Config(_Section):
     ignore: tuple[str, ...] = ()
     # Seconds to wait for another writer's lock.
     busy_timeout: float = Field(default=5.0, ge=0, strict=True, allow_inf_nan=False)
+    # The databases `validate` checks when --db is not given (`database` stays the
+    # default of the commands that take one database).
+    targets: tuple[TargetConfig, ...] = ()
     replay: ReplayConfig = Field(default_factory=ReplayConfig)
     history: HistoryConfig = Field(default_factory=HistoryConfig)
     # Where the configuration came from, for messages ("" when none was found).
@@ -385,6 +403,11 @@ def _build(table: dict[str, Any], p: Path) -> Config:
             updates[key] = _rel(base, value)
     if cfg.database:
         updates["database"] = rebase(cfg.database, lambda value: _rel(base, value))
+    if cfg.targets:
+        updates["targets"] = tuple(
+            TargetConfig.model_construct(db=rebase(t.db, lambda value: _rel(base, value)))
+            for t in cfg.targets
+        )
     if cfg.replay.baseline:
         updates["replay"] = cfg.replay.model_copy(
             update={"baseline": _rel(base, cfg.replay.baseline)}
@@ -413,6 +436,7 @@ _SECTIONS: dict[str, type[BaseModel]] = {
     "replay": ReplayConfig,
     "history": HistoryConfig,
     "history.version_pointer": VersionPointer,
+    "targets": TargetConfig,
 }
 _FUNCTIONS = "a list of SQL function names, each optionally with /number-of-arguments"
 _COLUMN = "a column name (a string)"
@@ -430,6 +454,7 @@ _EXPECTED: dict[str, tuple[str, str]] = {
     "expected_schemas": ("a directory (a string)", '"expected_schemas"'),
     "ignore": ("a list of patterns", '["table:scratch_*", "index:tmp_*"]'),
     "busy_timeout": ("a number of seconds, 0 or more", "5"),
+    "targets.db": ("a path, a glob pattern or a URL (a string)", '"tenants/*.db"'),
     "replay": ("a section", ""),
     "replay.functions": (_FUNCTIONS, '["normalize", "BIN2B64/1"]'),
     "replay.identity": (_FUNCTIONS, '["lower_ascii/1"]'),
@@ -483,6 +508,10 @@ def _explain(exc: ValidationError, p: Path) -> ConfigError:
     """One pydantic error, in the file's own terms."""
     where = _where(p)
     err = exc.errors()[0]
+    if err["loc"][:1] == ("targets",):
+        # A misspelt key reads better as itself than as the key it leaves missing.
+        unknown = [e for e in exc.errors() if e["type"] == "extra_forbidden"]
+        return _explain_target(unknown[0] if unknown else err, p)
     loc = [str(x) for x in err["loc"] if not isinstance(x, int)]
     index = next((x for x in err["loc"] if isinstance(x, int)), None)
     key = ".".join(loc)
@@ -534,6 +563,57 @@ def _explain(exc: ValidationError, p: Path) -> ConfigError:
     return ConfigError(
         f"{where}: {key} = {_shown(given)}: expected {expected}",
         hint=f"e.g. {leaf} = {example}{under}",
+        code="config_value",
+    )
+
+
+def _explain_target(err: Any, p: Path) -> ConfigError:
+    """A `[[targets]]` error, naming the table by its number (the first is 1)."""
+    where = _where(p)
+    header = "[[" + ("tool.driftcheck." if p.name == PYPROJECT else "") + "targets]]"
+    loc = err["loc"]
+    given = err.get("input")
+    kind = err["type"]
+    example = f'{header}\ndb = "tenants/*.db"'
+    if len(loc) == 1:  # targets = "a.db", not a list of tables
+        return ConfigError(
+            f"{where}: targets = {_shown(given)}: expected {header} tables",
+            hint=f"write each database or pattern as a table of its own:\n{example}",
+            code="config_value",
+        )
+    n = loc[1] + 1 if isinstance(loc[1], int) else 1
+    which = f"{where}: {header} {n}"
+    if len(loc) == 2:  # an item that is not a table: targets = ["a.db"]
+        db = json.dumps(given) if isinstance(given, str) else '"tenants/*.db"'
+        return ConfigError(
+            f"{where}: targets: item {n} is {_shown(given)}, not a table",
+            hint=f"write each as a table of its own:\n{header}\ndb = {db}",
+            code="config_value",
+        )
+    key = ".".join(str(x) for x in loc[2:])
+    if kind == "extra_forbidden":
+        close = difflib.get_close_matches(key, list(TargetConfig.model_fields), n=1)
+        guess = f"did you mean {close[0]!r}? " if close else ""
+        return ConfigError(
+            f"{which}: unknown key {key!r}",
+            hint=f"{guess}known keys here: {_known(TargetConfig)}",
+            code="config_key",
+        )
+    if kind == "missing":
+        return ConfigError(
+            f"{which}: {key} is required",
+            hint='add it, e.g. db = "tenants/*.db" (a path, a glob pattern or a URL)',
+            code="config_value",
+        )
+    bad = err.get("ctx", {}).get("error") if kind == "value_error" else None
+    shown = _shown(redact(given) if isinstance(given, str) else given)
+    if isinstance(bad, _Bad):
+        return ConfigError(
+            f"{which}: {key} = {shown}: {bad.problem}", hint=bad.hint, code="config_value"
+        )
+    return ConfigError(
+        f"{which}: {key} = {shown}: expected a path, a glob pattern or a URL (a string)",
+        hint='e.g. db = "tenants/*.db"',
         code="config_value",
     )
 

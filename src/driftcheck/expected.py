@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from driftcheck.errors import (
     ConfigError,
@@ -13,13 +14,14 @@ from driftcheck.errors import (
     SnapshotError,
 )
 from driftcheck.migrations.model import Migration, MigrationSet
-from driftcheck.replay import Baseline, VersionState, replay
-from driftcheck.report.model import (
-    Migrations,
-    SkippedStep,
-)
-from driftcheck.settings import Settings
 from driftcheck.versions import version_key
+
+if TYPE_CHECKING:
+    # Imported where used: `snapshot` loads migrations and baseline through here,
+    # and needs neither the replay nor the report models when nothing is new.
+    from driftcheck.replay import Baseline, VersionState
+    from driftcheck.report.model import Migrations, SkippedStep
+    from driftcheck.settings import Settings
 
 
 @dataclass
@@ -57,6 +59,8 @@ class Expected:
         )
 
     def info(self) -> Migrations:
+        from driftcheck.report.model import Migrations
+
         return Migrations(
             source=self.source,
             format=self.format,
@@ -103,6 +107,7 @@ def load_baseline(s: Settings) -> Baseline | None:
     import hashlib
 
     from driftcheck.migrations import split_statements
+    from driftcheck.replay import Baseline
 
     p = Path(path)
     try:
@@ -129,6 +134,8 @@ def load_baseline(s: Settings) -> Baseline | None:
 
 
 def _skipped(mset: MigrationSet) -> list[SkippedStep]:
+    from driftcheck.report.model import SkippedStep
+
     return [SkippedStep(version=s.version, file=s.file, reason=s.reason) for s in mset.skipped]
 
 
@@ -166,5 +173,7 @@ def expected_schemas(s: Settings) -> Expected:
                 return Expected(states, mset.source, mset.format, "snapshots", _skipped(mset), mset)
         except SnapshotError:
             pass  # unusable snapshots are no reason not to check: replay instead
+    from driftcheck.replay import replay
+
     states = replay(mset.migrations, functions=s.functions, baseline=baseline, progress=s.progress)
     return Expected(states, mset.source, mset.format, "replay", _skipped(mset), mset)

@@ -207,7 +207,9 @@ class _Tree:
         text = self._texts.get(rel)
         if text is None:
             try:
-                data = (self.root / rel).read_bytes()
+                # os.path, not pathlib: a thousand files, each read on every command.
+                with open(os.path.join(self.source, rel), "rb") as f:
+                    data = f.read()
             except OSError as exc:
                 raise MigrationError(
                     f"cannot read migration file {rel}: {exc.strerror or exc}",
@@ -528,10 +530,9 @@ def _check_plan(
     fmt: str, plan: _Plan, tree: _Tree, pattern: str | None, other: str | None = None
 ) -> None:
     """Raise on what `plan` leaves unexplained; `other`: a format that would explain it."""
-    latest = max((u.version for u in plan.ups), key=version_key, default=None)
     if plan.misfits:
         misfit = plan.misfits[0]
-        renamed = suggest_rename(fmt, misfit, latest)
+        renamed = suggest_rename(fmt, misfit, _latest(plan))
         fix = (
             f"rename it to {renamed}, or move it out of the migrations directory, or"
             if renamed
@@ -564,7 +565,11 @@ def _check_plan(
             "(omit it to auto-detect)",
         )
     if plan.strays:
-        _stray_error(fmt, plan.strays, tree, latest)
+        _stray_error(fmt, plan.strays, tree, _latest(plan))
+
+
+def _latest(plan: _Plan) -> str | None:
+    return max((u.version for u in plan.ups), key=version_key, default=None)
 
 
 def _stray_error(fmt: str, strays: list[str], tree: _Tree, latest: str | None) -> NoReturn:
@@ -598,14 +603,18 @@ def _stray_error(fmt: str, strays: list[str], tree: _Tree, latest: str | None) -
 
 
 def _build(fmt: str, tree: _Tree, plan: _Plan) -> list[Migration]:
-    units = sorted(plan.ups, key=lambda u: (version_key(u.version), u.files[0]))
-    for a, b in itertools.pairwise(units):
-        if version_key(a.version) == version_key(b.version):
+    # Each version's sort key once: comparing keys is cheap, making them is not.
+    keyed = sorted(
+        ((version_key(u.version), u) for u in plan.ups), key=lambda ku: (ku[0], ku[1].files[0])
+    )
+    for (a_key, a), (b_key, b) in itertools.pairwise(keyed):
+        if a_key == b_key:
             raise MigrationError(
                 f"duplicate migration version {b.version!r}: {a.files[0]} and {b.files[0]}",
                 hint="give each migration its own version (0011 and 11 are the same version)",
             )
-    by_key = {version_key(u.version): u for u in units}
+    units = [u for _, u in keyed]
+    by_key = dict(keyed)
     orphans: list[str] = []
     downs_seen: dict[object, str] = {}
     for version, file in sorted(plan.downs, key=lambda d: d[1]):

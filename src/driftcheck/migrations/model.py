@@ -1,15 +1,18 @@
-"""What a migration source yields: ordered migrations with their statements."""
+"""What a migration source yields: ordered migrations with their statements.
+
+Plain frozen dataclasses, not pydantic models: the loaders build them from values
+they have already checked, nothing serializes them, and every command builds one
+per migration (a warm `snapshot` of 1,000 migrations should not pay for
+validation or for importing pydantic).
+"""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from dataclasses import dataclass
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Statement(_Frozen):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Statement:
     """One SQL statement of a migration, as written (no trailing newline)."""
 
     sql: str
@@ -18,7 +21,8 @@ class Statement(_Frozen):
     number: int  # 1-based position among the migration's statements
 
 
-class Migration(_Frozen):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Migration:
     version: str  # as written: "0011", "20240101120000", "1.2.3"
     name: str  # "" when the convention has no name
     files: tuple[str, ...]  # up-files in execution order (one unless versions are directories)
@@ -38,7 +42,8 @@ class Migration(_Frozen):
         return f"{self.version} {self.name}".strip()
 
 
-class SkippedStep(_Frozen):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SkippedStep:
     """A step in the migration order that cannot be replayed (code-defined)."""
 
     version: str | None
@@ -46,7 +51,8 @@ class SkippedStep(_Frozen):
     reason: str
 
 
-class MigrationSet(_Frozen):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MigrationSet:
     source: str  # as given: a directory path or "python:pkg.mod:attr"
     # plain | flyway | golang-migrate | dbmate | goose | sqlx | diesel | dirs | pattern | python
     format: str

@@ -277,12 +277,32 @@ class FleetSummary(_Model):
     error: int = 0
 
 
+class Shard(_Model):
+    """Which slice of the database list a sharded run (`--shard I/N`) checked."""
+
+    index: int = Field(ge=1, description="1-based: shard 1 of N is the first")
+    count: int = Field(ge=1, description="N, the number of shards")
+    databases: int = Field(
+        ge=0,
+        description="the databases in the whole, unsharded list (every shard must see the "
+        "same list)",
+    )
+
+
 class FleetReport(_Model):
-    """`driftcheck validate --db A --db 'B/*.db' --format json`: one report per database.
-    (`--format jsonl` prints the reports alone, one per line, as each finishes.)"""
+    """`driftcheck validate --db A --db 'B/*.db' --format json`: one report per database,
+    in database order, then the summary (`driftcheck merge-reports --format json` writes the
+    same document for merged shards). `--format jsonl` prints the reports alone, one per
+    line, as each finishes."""
 
     report_version: Literal[2] = 2
     tool: Tool
     generated_at: str
-    summary: FleetSummary
+    shard: Shard | None = Field(
+        default=None, description="the slice this run checked (`--shard`); null: all of them"
+    )
+    # The reports come before the summary so that the document can be written as the
+    # reports arrive, without holding them all: JSON objects are unordered, and the
+    # summary is only known at the end.
     reports: list[Report]
+    summary: FleetSummary

@@ -37,8 +37,8 @@ def report_schema() -> dict[str, Any]:
         "description": "Output of `driftcheck validate|plan|status --format json` (Report), "
         "`driftcheck diff --format json` (DiffReport), `driftcheck apply --format json` "
         "(ApplyReport), `driftcheck snapshot --format json` (SnapshotReport) and "
-        "`driftcheck validate` over several databases (FleetReport; `--format jsonl`: one "
-        "Report per line).",
+        "`driftcheck validate` over several databases and `driftcheck merge-reports` "
+        "(FleetReport; `--format jsonl`: one Report per line).",
         "oneOf": [{"$ref": f"#/$defs/{name}"} for name in models],
         "$defs": defs,
     }
