@@ -1434,33 +1434,38 @@ def _goals(b: Bench, size: Sizes, has_sqldiff: bool, has_jobs: bool, latest: str
     m = b.median
     goals: list[Goal] = []
 
-    cli_diff = m("cli_diff")
-    peer = m("sqldiff") if has_sqldiff else None
-    ratio = cli_diff / peer if cli_diff is not None and peer else None
-    goals.append(
-        Goal(
-            f"diff a.db b.db ({size.diff_tables:,} tables)",
-            _fmt(cli_diff) if cli_diff is not None else "",
-            f"sqldiff --schema {_fmt(peer)}" if peer else "sqldiff not installed",
+    def against(case: str, key: str, ref_key: str, ref_label: str, limit: float) -> Goal:
+        """A goal as a ratio: driftcheck's median over the peer's or floor's."""
+        v, ref = m(key), m(ref_key)
+        ratio = v / ref if v is not None and ref else None
+        return Goal(
+            case,
+            _fmt(v) if v is not None else "",
+            f"{ref_label} {_fmt(ref)}" if ref else "",
             ratio,
-            "<= 0.25x",
-            None if ratio is None else ratio <= 0.25,
-            {"driftcheck_s": cli_diff, "peer_s": peer},
-            ("cli_diff", "sqldiff"),
+            f"<= {limit}x",
+            None if ratio is None else ratio <= limit,
+            {"driftcheck_s": v, "reference_s": ref},
+            (key, ref_key),
         )
+
+    diff_goal = against(
+        f"diff a.db b.db ({size.diff_tables:,} tables)",
+        "cli_diff",
+        "sqldiff",
+        "sqldiff --schema",
+        0.25,
     )
-    cold, floor = m("snapshot_cold"), m("snapshot_floor")
-    ratio = cold / floor if cold is not None and floor else None
+    if not has_sqldiff:
+        diff_goal.reference = "sqldiff not installed"
+    goals.append(diff_goal)
     goals.append(
-        Goal(
+        against(
             f"snapshot, cold ({size.growth:,} migrations)",
-            _fmt(cold) if cold is not None else "",
-            f"sqlite3 floor {_fmt(floor)}" if floor else "",
-            ratio,
-            "<= 1.5x",
-            None if ratio is None else ratio <= 1.5,
-            {"driftcheck_s": cold, "floor_s": floor},
-            ("snapshot_cold", "snapshot_floor"),
+            "snapshot_cold",
+            "snapshot_floor",
+            "sqlite3 floor",
+            1.5,
         )
     )
     for key, case, limit in (

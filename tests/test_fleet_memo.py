@@ -111,3 +111,24 @@ def test_the_memo_is_bounded(tmp_path, maxsize):
     for db in dbs:
         check.validate_report(dataclasses.replace(s, database=str(db)), expected, memo)
         assert len(memo._reports) <= maxsize
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_fleet_run_reports_what_each_database_reports_alone(cli, tmp_path, jobs):
+    """Through the commands: `validate` over the varied fleet (the memo answers the
+    repeats) prints, per database, the report `validate` prints for it alone."""
+    import json
+
+    dbs = _varied_fleet(tmp_path / "fleet")
+    r = cli("validate", "--db", "fleet/*.db", "-m", str(EXAMPLES), "-f", "jsonl", "-j", jobs)
+    assert r.exit_code == 1, r.stderr  # drift among them, no error
+    fleet = [json.loads(line) for line in r.stdout.splitlines()]
+    assert len(fleet) == len(dbs)
+    for report in fleet:
+        alone = cli(
+            "validate", "--db", report["target"]["database"], "-m", str(EXAMPLES), "-f", "json"
+        )
+        single = json.loads(alone.stdout)
+        for x in (report, single):
+            x.pop("generated_at")
+        assert report == single, report["target"]["database"]

@@ -285,6 +285,16 @@ ConfigOpt = Annotated[
         show_default=False,
     ),
 ]
+FleetFormat = Annotated[
+    str,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Output format (jsonl: one report per database per line, in database order, "
+        "each printed as soon as it is ready).",
+        **_choice(("text", "json", "jsonl")),
+    ),
+]
 QuietOpt = Annotated[
     bool,
     typer.Option("--quiet", "-q", help="Print nothing but errors; the exit code tells."),
@@ -591,15 +601,7 @@ def validate(
     migrations_pattern: PatternOpt = None,
     expected: ExpectedOpt = None,
     history: HistoryOpt = None,
-    fmt: Annotated[
-        str,
-        typer.Option(
-            "--format",
-            "-f",
-            help="Output format (jsonl: one report per database per line, as each finishes).",
-            **_choice(("text", "json", "jsonl")),
-        ),
-    ] = "text",
+    fmt: FleetFormat = "text",
     fail_on_pending: FailOnPendingOpt = False,
     jobs: JobsOpt = None,
     shard: ShardOpt = None,
@@ -817,15 +819,7 @@ def merge_reports(
             show_default=False,
         ),
     ],
-    fmt: Annotated[
-        str,
-        typer.Option(
-            "--format",
-            "-f",
-            help="Output format (jsonl: the reports, one per line, in database order).",
-            **_choice(("text", "json", "jsonl")),
-        ),
-    ] = "text",
+    fmt: FleetFormat = "text",
     fail_on_pending: FailOnPendingOpt = False,
     quiet: QuietOpt = False,
     color: ColorOpt = "auto",

@@ -14,9 +14,7 @@ incremental replay needs after each version.
 
 from __future__ import annotations
 
-import itertools
 import json
-import operator
 import re
 import sqlite3
 from collections import defaultdict
@@ -122,26 +120,6 @@ class Delta:
         return bool(self.changed or self.gone)
 
 
-def _row_changes(old: list[RawRow], new: list[RawRow]) -> tuple[set[RawRow], set[RawRow]]:
-    """(rows added, rows removed) between two reads of sqlite_schema.
-
-    SQLite keeps the rows in rowid order: CREATE appends, ALTER edits a row in
-    place. So the rows are compared position by position first (in C, via
-    `map`), which finds those cases without hashing every row; a DROP shifts the
-    positions and falls back to comparing sets. Rows are unique (an object's name
-    is), so a row that only moved cancels out.
-    """
-    if len(new) >= len(old):
-        differ = list(itertools.compress(itertools.count(), map(operator.ne, old, new)))
-        if len(differ) <= 16:
-            added = {new[i] for i in differ}
-            added.update(new[len(old) :])
-            removed = {old[i] for i in differ}
-            return added - removed, removed - added
-    before, after = set(old), set(new)
-    return after - before, before - after
-
-
 # Replay's copy of sqlite_schema as last read, in the replay database's temp schema
 # (never in main, never serialized), so that SQLite itself finds the rows that changed.
 _SEEN = 'temp."driftcheck replay: sqlite_schema as last read"'
@@ -179,7 +157,7 @@ class Master:
         self._replay = replay
         self._index_mentions = replay
         self._by_rid: dict[int, RawRow] = {}
-        self._raw: list[RawRow] = []
+        self._raw: frozenset[RawRow] = frozenset()
         self._all: dict[Key, MasterRow] = {}  # shadow tables included
         self._virtual: dict[Key, MasterRow] = {}
         self._shadow: set[str] = set()
@@ -197,8 +175,8 @@ class Master:
         if self._replay:
             added, removed = self._changes_seen_by_sqlite(conn)
         else:
-            rows = raw_rows(conn)
-            added, removed = _row_changes(self._raw, rows)
+            rows = frozenset(raw_rows(conn))
+            added, removed = set(rows - self._raw), set(self._raw - rows)
             self._raw = rows
         if not added and not removed:
             return Delta(frozenset(), frozenset())
