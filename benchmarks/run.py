@@ -158,7 +158,7 @@ def _work_introspect(a: dict[str, Any]) -> dict[str, Any]:
 
 
 def _work_diff(a: dict[str, Any]) -> dict[str, Any]:
-    from driftcheck.diff import diff_schemas
+    from driftcheck.differ import diff_schemas
     from driftcheck.model import Schema
     from driftcheck.sqlite.connect import read_readonly
     from driftcheck.sqlite.introspect import read_objects

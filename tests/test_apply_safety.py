@@ -600,14 +600,14 @@ def test_failed_backup_stops_before_anything_changes(cli, tmp_path, where):
 
 
 def test_default_backup_twice_in_the_same_second(cli, tmp_path, monkeypatch):
-    import driftcheck.apply
+    import driftcheck.applier
 
     class Frozen(datetime):
         @classmethod
         def now(cls, tz=None):  # type: ignore[override]
             return datetime(2024, 5, 1, 12, 0, 0, tzinfo=UTC)
 
-    monkeypatch.setattr(driftcheck.apply, "datetime", Frozen)
+    monkeypatch.setattr(driftcheck.applier, "datetime", Frozen)
     db, migrations = shop(tmp_path, cli, at="0001")
     r = cli("apply", "--db", str(db), "-m", str(migrations), "--yes", "--to", "0002")
     assert r.exit_code == 0, r.stdout + r.stderr

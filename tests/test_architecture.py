@@ -10,8 +10,8 @@ import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "driftcheck"
 NEUTRAL = [
-    "diff.py",
-    "plan.py",
+    "differ.py",
+    "planner.py",
     "model.py",
     "changes.py",
     "fixsql.py",
@@ -40,5 +40,5 @@ def test_dialect_neutral_modules_import_no_sqlite(module):
 )
 def test_the_report_does_not_import_the_differ(module):
     assert not {
-        m for m in imports(SRC / module) if m in ("driftcheck.diff", "driftcheck.effective")
+        m for m in imports(SRC / module) if m in ("driftcheck.differ", "driftcheck.effective")
     }

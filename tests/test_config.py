@@ -128,6 +128,45 @@ def test_ignore_as_a_string_says_to_write_a_list(cli, tmp_path):
         ('[history]\nchecksum = "md5"\n', ['history.checksum = "md5"', 'checksum = "sha256"']),
         ("[history]\nversion_column = 3\n", ["history.version_column = 3", "column name"]),
         (
+            "[history]\nchecksum_length = 16\n",
+            [
+                "history.checksum_length = 16",
+                'no checksum = "sha256"',
+                'add checksum = "sha256" under [history]',
+            ],
+        ),
+        (
+            '[history]\nchecksum = "sha256"\nchecksum_length = 65\n',
+            ["history.checksum_length = 65", "1 to 64", "checksum_length = 16"],
+        ),
+        (
+            '[history]\nchecksum = "sha256"\nchecksum_length = "16"\n',
+            ['history.checksum_length = "16"', "number of hex digits"],
+        ),
+        (
+            '[history]\nrollback_sql_column = "r"\nrollback_sql_format = "yaml"\n',
+            ['history.rollback_sql_format = "yaml"', '"text" or "json"'],
+        ),
+        (
+            '[history]\nrollback_sql_format = "json"\n',
+            [
+                'history.rollback_sql_format = "json"',
+                'rollback_sql_column = "rollback_sql" under [history]',
+            ],
+        ),
+        (
+            '[history.version_pointer]\ntable = "m"\ntouch_keys = "last_migration"\n',
+            ["history.version_pointer.touch_keys", 'touch_keys = ["last_migration"]'],
+        ),
+        (
+            '[history.version_pointer]\ntable = "m"\ntouch_keys = ["schema_version"]\n',
+            ['touch_keys = ["schema_version"]: lists "schema_version"', "last_migration"],
+        ),
+        (
+            '[history.version_pointer]\ntable = "m"\nupdated_at = "updated_at"\n',
+            ["unknown key 'history.version_pointer.updated_at'", "updated_at_column"],
+        ),
+        (
             '[history.version_pointer]\nkey = "v"\n',
             ["history.version_pointer.table is required", 'table = "settings"'],
         ),
@@ -170,7 +209,7 @@ def _wrong_value(annotation: Any) -> Any:
         return 12
     if typing.get_origin(annotation) is tuple:
         return "a string"
-    if annotation is float:
+    if annotation in (float, int):
         return "soon"
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return "a string"

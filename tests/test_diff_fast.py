@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from driftcheck.diff import diff_schemas, operand_wording
+from driftcheck.differ import diff_schemas, operand_wording
 from driftcheck.model import Schema
 from driftcheck.sqlite.introspect import read_objects
 from test_diff_pairs import CASES

@@ -33,7 +33,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from driftcheck.diff import Change, diff_schemas
+from driftcheck.differ import Change, diff_schemas
 from driftcheck.model import Schema
 from driftcheck.sqlite.introspect import read_objects
 

@@ -275,7 +275,7 @@ def test_busy_timeout_applies_while_apply_reads_the_plan(tmp_path):
 
 
 def test_the_run_lock_uses_the_same_wording(tmp_path):
-    from driftcheck.apply import run_lock
+    from driftcheck.applier import run_lock
     from driftcheck.errors import DatabaseError
 
     db = apply_files(tmp_path / "app.db", FILES[:1])

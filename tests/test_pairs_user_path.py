@@ -28,7 +28,7 @@ import pytest
 
 from behaviour import differences
 from driftcheck.changes import severe
-from driftcheck.diff import diff_schemas
+from driftcheck.differ import diff_schemas
 from test_diff_pairs import CASES, COMPARED, Case, schema_of
 
 

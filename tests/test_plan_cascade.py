@@ -179,7 +179,7 @@ def schema_at(version: int):
 
 
 def messages(a: int, b: int) -> list[str]:
-    from driftcheck.diff import diff_schemas, operand_wording
+    from driftcheck.differ import diff_schemas, operand_wording
 
     wording = operand_wording(f"version:{a:04}", f"version:{b:04}")
     return [c.message for c in diff_schemas(schema_at(a), schema_at(b), wording=wording)]
@@ -196,7 +196,7 @@ def test_a_diff_between_versions_names_the_versions_not_the_database():
 
 
 def test_a_diff_between_databases_names_the_paths():
-    from driftcheck.diff import diff_schemas, operand_wording
+    from driftcheck.differ import diff_schemas, operand_wording
 
     changes = diff_schemas(schema_at(6), schema_at(7), wording=operand_wording("old.db", "new.db"))
     assert [c.message for c in changes] == [

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from driftcheck.diff import diff_schemas
+from driftcheck.differ import diff_schemas
 from driftcheck.migrations import split_statements
 from driftcheck.model import Schema
 from driftcheck.sqlite.introspect import read_objects

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 
 from conftest import make_db, write_migrations
-from driftcheck import apply as run
-from driftcheck.apply import ApplyRefused
+from driftcheck import applier as run
+from driftcheck.applier import ApplyRefused
 from driftcheck.check import validate
 from driftcheck.config import Config, load_config
 from driftcheck.errors import DriftcheckError

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from driftcheck.changes import Change
 from driftcheck.dburl import database_path
-from driftcheck.diff import diff_schemas, operand_wording
+from driftcheck.differ import diff_schemas, operand_wording
 from driftcheck.effective import Effective, find_effective
 from driftcheck.expected import (
     Expected,
@@ -28,19 +28,19 @@ from driftcheck.ignore import (
     without_history,
 )
 from driftcheck.model import Schema
-from driftcheck.plan import Hints, Plan, build_plan
+from driftcheck.planner import Hints, Plan, build_plan
 from driftcheck.report.model import (
     Report,
     Target,
+    now,
     summarize,
+    tool,
 )
 from driftcheck.reporting import (
     history_info,
     ignored_info,
     migrations_info,
-    now,
     status_of,
-    tool,
 )
 from driftcheck.settings import Settings
 from driftcheck.sqlite.connect import check_database_file, read_readonly

@@ -28,14 +28,16 @@ import typer
 from typer.core import TyperCommand
 
 from driftcheck import __version__
-from driftcheck.errors import DriftcheckError
+from driftcheck.errors import Culprit, DriftcheckError
 from driftcheck.kinds import HISTORY_STORES, MIGRATION_FORMATS
 
 if TYPE_CHECKING:
     from collections.abc import Generator
 
-    from driftcheck.apply import Prepared, Step
+    from driftcheck.api import ApplyRun as ApiApplyRun
+    from driftcheck.applier import Prepared, Step
     from driftcheck.report.fleet import Form, Outcome, Tally
+    from driftcheck.report.model import ApplyReport
     from driftcheck.report.model import Shard as ShardModel
     from driftcheck.report.text import Style
     from driftcheck.settings import Settings
@@ -348,23 +350,18 @@ class Source:
     def settings(
         self, ui: UI, database: str | None = None, busy_timeout: float | None = None
     ) -> Settings:
-        from driftcheck.config import load_config
-        from driftcheck.settings import Settings
+        from driftcheck import api
 
-        cfg = load_config(self.config)
-        if self.history is not None:
-            cfg = cfg.model_copy(
-                update={"history": cfg.history.model_copy(update={"kind": self.history})}
-            )
-        return Settings.from_config(
-            cfg,
+        return api.settings(
+            database,
             migrations=self.migrations,
             migrations_format=self.migrations_format,
             migrations_pattern=self.migrations_pattern,
-            database=database,
-            expected_dir=self.expected,
-            progress=_progress(ui),
+            config=self.config,
+            history=self.history,
+            expected=self.expected,
             busy_timeout=busy_timeout,
+            progress=_progress(ui),
         )
 
 
@@ -423,10 +420,25 @@ def _fail(
         else:
             ui.data(error_report(exc, database).model_dump_json(indent=2))
     err = f"driftcheck {title}: error: {exc.message}"
+    if exc.culprit is not None:
+        err += _culprit(exc.culprit)
     if exc.hint:
         err += "\n" + _hint(exc.hint)
     ui.err(err)
     raise typer.Exit(2)
+
+
+def _culprit(c: Culprit) -> str:
+    """The failing statement, numbered with its file's lines, then why it failed."""
+    out = ""
+    if c.sql:
+        first = c.line or 1
+        rows = c.sql.splitlines()
+        width = len(str(first + len(rows) - 1))
+        out += "".join(f"\n  {first + n:>{width}} | {row}" for n, row in enumerate(rows))
+    if c.reason:
+        out += f"\n  why: {c.reason}"
+    return out
 
 
 def _hint(text: str) -> str:
@@ -500,18 +512,16 @@ def _checked(
     fail_on_pending: bool = False,
 ) -> NoReturn:
     def body() -> int:
-        from driftcheck.check import validate as run
+        from driftcheck import api
         from driftcheck.report.text import render_report, render_status
 
         s = source.settings(ui, database=db, busy_timeout=busy_timeout)
-        result = run(s)
-        report = result.report
+        v = api.validation(s)
+        report = v.report
         if fmt == "json":
             ui.data(report.model_dump_json(indent=2))
         elif fmt == "sql":
-            from driftcheck.fixsql import fix_sql
-
-            ui.data(fix_sql(result, s.config.ignore), nl=False)
+            ui.data(api.fix_sql(v, s), nl=False)
         elif title == "status":
             ui.out(render_status(report, ui.style()), nl=False)
         else:
@@ -760,7 +770,7 @@ def _render_fleet(
     (text) a line per database that needs a look, then the summary table. Nothing is
     kept but the tally. Returns the worst exit code."""
     from driftcheck.report import fleet as render
-    from driftcheck.reporting import now, tool
+    from driftcheck.report.model import now, tool
 
     tally = render.Tally(fail_on_pending)
     bar = _Bar(ui, total) if fmt == "text" and not ui.quiet and ui.terminal(sys.stderr) else None
@@ -1010,15 +1020,14 @@ def apply(
 
     def error_json(exc: DriftcheckError) -> str:
         from driftcheck.dburl import redact
-        from driftcheck.report.model import ApplyReport, ErrorInfo
-        from driftcheck.reporting import now, tool
+        from driftcheck.report.model import ApplyReport, ErrorInfo, now, tool
 
         return ApplyReport(
             tool=tool(),
             generated_at=now(),
             database=redact(db),
             outcome="failed",
-            error=ErrorInfo(code=exc.code, message=exc.message, hint=exc.hint),
+            error=ErrorInfo.of(exc),
         ).model_dump_json(indent=2)
 
     _guard(
@@ -1043,7 +1052,8 @@ def _apply(
     busy_timeout: float | None,
     fmt: str,
 ) -> int:
-    from driftcheck import apply as run
+    from driftcheck import api
+    from driftcheck.applier import next_steps
     from driftcheck.errors import ConfigError
 
     if backup is not None and no_backup:
@@ -1052,16 +1062,12 @@ def _apply(
         )
     s = source.settings(ui, database=db, busy_timeout=busy_timeout)
     database = s.require_database()
-    if not dry_run:
-        from driftcheck.dburl import require_writable
-
-        require_writable(s.database or database, "apply")
-    result = _ApplyRun(ui, s, fmt)
-    try:
-        prepared = run.prepare(s, to, writing=not dry_run, refuse_flags=not dry_run)
-    except run.ApplyRefused as exc:
-        return result.refused(exc, "refused")
-    result.prepared = prepared
+    run = api.ApplyRun(s, to, dry_run=dry_run)
+    result = _ApplyRun(ui, run, fmt)
+    if run.refusal is not None:
+        return result.refused(run.refusal, "refused")
+    prepared = run.prepared
+    assert prepared is not None
     v = prepared.validation
     current = v.report.effective_version
     if to is not None and current is not None and _below(to, current):
@@ -1081,12 +1087,12 @@ def _apply(
             )
             for e in prepared.flags:
                 ui.err(f"  {e.version or '-'} {e.code}: {e.reason}")
-            ui.err(_hint(run.next_steps(prepared.flags)))
+            ui.err(_hint(next_steps(prepared.flags)))
         if fmt != "json":
             ui.out(f"-- driftcheck apply --dry-run: {database} ({_steps_summary(prepared)})")
             for e in prepared.flags:
                 ui.out(f"-- WARNING: flag {e.version or '-'} {e.code}: apply would refuse")
-            ui.out(run.describe(prepared), nl=False)
+            ui.out(run.sql(), nl=False)
         return result.finish("dry_run", 1 if prepared.flags else 0)
 
     if prepared.created:
@@ -1114,9 +1120,7 @@ def _apply(
             return result.finish("declined", 1)
     if prepared.created:
         ui.out(f"driftcheck apply: creating {database}")
-    return result.execute(
-        None if no_backup else (Path(backup) if backup else "default"),
-    )
+    return result.execute(False if no_backup else (backup or True))
 
 
 def _below(a: str, b: str) -> bool:
@@ -1126,20 +1130,16 @@ def _below(a: str, b: str) -> bool:
 
 
 class _ApplyRun:
-    """One `apply` run: carries it out, prints as it goes, and says how it ended."""
+    """One `apply` run's printing: the API's ApplyRun carries it out; this says how it
+    goes and how it ended."""
 
-    def __init__(self, ui: UI, s: Settings, fmt: str) -> None:
-        from driftcheck import apply as run
-
+    def __init__(self, ui: UI, run: ApiApplyRun, fmt: str) -> None:
         self.ui = ui
-        self.settings = s
+        self.run = run
         self.fmt = fmt
-        self.prepared: Prepared | None = None
-        self.outcome = run.Outcome()
         self.heartbeat = _Heartbeat(ui)
-        self.after: Any = None
 
-    def refused(self, exc: DriftcheckError, outcome: str) -> int:
+    def refused(self, exc: DriftcheckError, outcome: Literal["refused", "failed"]) -> int:
         self.ui.err(
             f"driftcheck apply: {'refused' if outcome == 'refused' else 'stopped'}: {exc.message}"
         )
@@ -1148,16 +1148,12 @@ class _ApplyRun:
         self.where()
         return self.finish(outcome, 1, exc)
 
-    def execute(self, target: Path | None | Literal["default"]) -> int:
-        from driftcheck import apply as run
-        from driftcheck.check import validate as check
+    def execute(self, backup: bool | str) -> int:
+        from driftcheck.applier import ApplyRefused
         from driftcheck.report.text import render_report
-        from driftcheck.sqlite.connect import interrupt_requested
 
-        p = self.prepared
-        assert p is not None
-        ui, s = self.ui, self.settings
-        labels = {st.migration.version: st.label for st in p.steps}
+        run, ui = self.run, self.ui
+        labels = {st.migration.version: st.label for st in run.steps}
 
         def report(done: Any) -> None:
             self.heartbeat.stop()
@@ -1166,44 +1162,42 @@ class _ApplyRun:
             ui.out(f"  {labels.get(done.version, done.version)}: {done.action}{ms}{note}")
 
         try:
-            run.execute(
-                p,
-                s,
-                backup=target,
-                busy_timeout=s.busy_timeout,
-                on_done=report,
-                on_backup=lambda path: ui.out(f"driftcheck apply: backed up to {path}"),
+            result = run.run(
+                backup=backup,
+                on_step=report,
                 on_start=self.heartbeat.start,
-                outcome=self.outcome,
+                on_backup=lambda path: ui.out(f"driftcheck apply: backed up to {path}"),
             )
-        except run.ApplyRefused as exc:
-            return self.refused(exc, "refused" if not self.outcome.done else "failed")
         except KeyboardInterrupt:
             return self.interrupted()
-        except DriftcheckError as exc:
-            if interrupt_requested():
-                return self.interrupted()
-            ui.err(f"driftcheck apply: error: {exc.message}")
+        finally:
+            self.heartbeat.stop()
+        if result.outcome == "refused":
+            assert run.refusal is not None
+            return self.refused(run.refusal, "refused")
+        if result.outcome == "failed":
+            exc = run.error
+            assert exc is not None
+            if isinstance(exc, ApplyRefused):  # a check stopped it after earlier versions
+                return self.refused(exc, "failed")
+            culprit = _culprit(exc.culprit) if exc.culprit is not None else ""
+            ui.err(f"driftcheck apply: error: {exc.message}{culprit}")
             if exc.hint:
                 ui.err(_hint(exc.hint))
             self.where()
-            return self.finish("failed", 2, exc)
-        finally:
-            self.heartbeat.stop()
-        n = len(self.outcome.done)
+            return self.emit(result, 2)
+        n = len(run.outcome.done)
         ui.out(f"driftcheck apply: {n} version{'' if n == 1 else 's'} done")
-        # The expected schemas are the ones apply worked from: no second replay.
-        self.after = check(s, p.validation.expected).report
+        after = result.report
+        assert after is not None
         if self.fmt != "json":
-            ui.out(render_report(self.after, ui.style(), title="apply: result"), nl=False)
-        return self.finish("done", _exit_code(self.after.status, False))
+            ui.out(render_report(after, ui.style(), title="apply: result"), nl=False)
+        return self.emit(result, _exit_code(after.status, False))
 
     def interrupted(self) -> int:
         current = self.heartbeat.current
-        p = self.prepared
-        if current is None or any(
-            d.version == current.migration.version for d in self.outcome.done
-        ):
+        run = self.run
+        if current is None or any(d.version == current.migration.version for d in run.outcome.done):
             what = "between versions"
         elif current.action == "apply" and current.migration.no_transaction:
             what = (
@@ -1214,61 +1208,26 @@ class _ApplyRun:
             what = f"during {current.label}: that version was rolled back"
         self.ui.err(f"driftcheck apply: interrupted {what}")
         self.where()
-        if p is not None and p.created and not self.outcome.done:
+        if run.created and not run.outcome.done:
             self.ui.err("  the new database was removed again")
         self.finish("interrupted", 130)
         raise typer.Exit(130)
 
     def where(self) -> None:
-        done = [d.version for d in self.outcome.done if d.action != "skipped"]
+        done = [d.version for d in self.run.outcome.done if d.action != "skipped"]
         if done:
             self.ui.err(f"  done before it: {', '.join(done)} (committed)")
-        if self.outcome.backup is not None:
-            self.ui.err(f"  backup: {self.outcome.backup}")
+        if self.run.outcome.backup is not None:
+            self.ui.err(f"  backup: {self.run.outcome.backup}")
 
-    def finish(self, outcome: str, code: int, exc: DriftcheckError | None = None) -> int:
+    def finish(self, outcome: Any, code: int, exc: DriftcheckError | None = None) -> int:
         if self.fmt != "json":
             return code
-        from driftcheck import apply as run
-        from driftcheck.report.model import AppliedStep, ApplyReport, ErrorInfo
-        from driftcheck.reporting import now, tool
+        return self.emit(self.run.report(outcome, exc), code)
 
-        p = self.prepared
-        names = {st.migration.version: st.migration.name for st in p.steps} if p else {}
-        if outcome == "dry_run" and p is not None:
-            steps = [
-                AppliedStep(
-                    version=st.migration.version,
-                    name=st.migration.name,
-                    action=st.action,  # type: ignore[arg-type]
-                )
-                for st in p.steps
-            ]
-        else:
-            steps = [
-                AppliedStep(
-                    version=d.version,
-                    name=names.get(d.version),
-                    action=d.action,  # type: ignore[arg-type]
-                    ms=d.ms,
-                    note=d.note or None,
-                )
-                for d in self.outcome.done
-            ]
-        report = ApplyReport(
-            tool=tool(),
-            generated_at=now(),
-            database=self.settings.database_label,
-            outcome=outcome,  # type: ignore[arg-type]
-            created=bool(p and p.created and (self.outcome.done or outcome == "dry_run")),
-            backup=str(self.outcome.backup) if self.outcome.backup else None,
-            steps=steps,
-            flags=p.flags if p else [],
-            error=ErrorInfo(code=exc.code, message=exc.message, hint=exc.hint) if exc else None,
-            report=self.after,
-            sql=run.describe(p) if outcome == "dry_run" and p is not None else None,
-        )
-        self.ui.data(report.model_dump_json(indent=2))
+    def emit(self, result: ApplyReport, code: int) -> int:
+        if self.fmt == "json":
+            self.ui.data(result.model_dump_json(indent=2))
         return code
 
 
@@ -1547,37 +1506,29 @@ def diff(
 ) -> None:
     """Compare two schemas (A expected, B actual); exit 1 when they differ."""
     ui = UI(quiet, color)
-    source = Source(migrations, migrations_format, migrations_pattern, config=config)
 
     def body() -> int:
-        from driftcheck.changes import severe
-        from driftcheck.check import diff as run
-        from driftcheck.dburl import redact
-        from driftcheck.report.model import DiffReport, summarize
+        from driftcheck import api
         from driftcheck.report.text import render_diff
-        from driftcheck.reporting import now, tool
 
-        changes = run(a, b, source.settings(ui, busy_timeout=busy_timeout))
-        report = DiffReport(
-            tool=tool(),
-            generated_at=now(),
-            expected=redact(a) or a,
-            actual=redact(b) or b,
-            # Info notes (a constraint's name, a name's case) never make schemas differ.
-            status="different" if severe(changes) else "same",
-            changes=changes,
-            summary=summarize(changes),
+        report = api.diff(
+            a,
+            b,
+            migrations=migrations,
+            config=config,
+            migrations_format=migrations_format,
+            migrations_pattern=migrations_pattern,
+            busy_timeout=busy_timeout,
         )
         if fmt == "json":
             ui.data(report.model_dump_json(indent=2))
         else:
             ui.out(render_diff(report, ui.style()), nl=False)
-        return 1 if severe(changes) else 0
+        return 1 if report.status == "different" else 0
 
     def error_json(exc: DriftcheckError) -> str:
         from driftcheck.dburl import redact
-        from driftcheck.report.model import DiffReport, ErrorInfo
-        from driftcheck.reporting import now, tool
+        from driftcheck.report.model import DiffReport, ErrorInfo, now, tool
 
         return DiffReport(
             tool=tool(),
@@ -1585,7 +1536,7 @@ def diff(
             expected=redact(a) or a,
             actual=redact(b) or b,
             status="error",
-            error=ErrorInfo(code=exc.code, message=exc.message, hint=exc.hint),
+            error=ErrorInfo.of(exc),
         ).model_dump_json(indent=2)
 
     _guard(ui, fmt, f"{a} {b}", "diff", body, error_json)
@@ -1611,45 +1562,20 @@ def inspect(
 ) -> None:
     """Print the schema model of a database (or of a version) as JSON."""
     ui = UI()
-    source = Source(migrations, migrations_format, migrations_pattern, config=config)
 
     def body() -> int:
-        from driftcheck.check import read_database
-        from driftcheck.errors import ConfigError
-        from driftcheck.expected import expected_schemas
-        from driftcheck.ignore import without_history
+        from driftcheck import api
 
-        if db is not None and version is not None:
-            raise ConfigError(
-                "inspect takes one of --db PATH and --version V, not both",
-                hint="e.g. driftcheck inspect --db app.db, or driftcheck inspect --version 0003",
-                code="usage",
-            )
-        # Without --version, the database comes from --db or from the config.
-        s = source.settings(ui, database=db, busy_timeout=busy_timeout)
-        if version is None:
-            if s.database is None:
-                raise ConfigError(
-                    "inspect needs a database (--db PATH, or `database` in the config) or "
-                    "--version V",
-                    hint="e.g. driftcheck inspect --db app.db",
-                    code="usage",
-                )
-            database = s.require_database()
-            # History tables are never schema: the fingerprint is the one of the version.
-            schema = without_history(read_database(database, s), s)
-            what: dict[str, Any] = {"database": s.database_label}
-        else:
-            exp = expected_schemas(s)
-            state = exp.states[exp.state_of(version)]
-            schema = state.schema()
-            what = {"version": state.version, "name": state.name}
-        out = {
-            **what,
-            "fingerprint": schema.fingerprint(),
-            "schema": schema.model_dump(mode="json", exclude_defaults=True),
-        }
-        ui.data(json.dumps(out, indent=2, ensure_ascii=False))
+        found = api.inspect(
+            db,
+            version=version,
+            migrations=migrations,
+            config=config,
+            migrations_format=migrations_format,
+            migrations_pattern=migrations_pattern,
+            busy_timeout=busy_timeout,
+        )
+        ui.data(found.to_json())
         return 0
 
     _guard(ui, "text", db, "inspect", body)
@@ -1679,102 +1605,122 @@ def snapshot(
 ) -> None:
     """Write the expected schema of every version to disk (or check it is current)."""
     ui = UI(quiet)
-    source = Source(migrations, migrations_format, migrations_pattern, config=config)
 
     def body() -> int:
-        from driftcheck import snapshots
-        from driftcheck.expected import load_baseline, load_migrations
+        from driftcheck import api
 
-        s = source.settings(ui)
-        directory = Path(out) if out else s.snapshot_dir
-        _check_snapshot_dir(directory, s)
-        mset = load_migrations(s)
-        baseline = load_baseline(s)
-        n = len(mset.migrations)
-        if check:
-            reasons = snapshots.staleness(directory, mset, baseline)
-            if fmt == "json":
-                ui.data(
-                    _snapshot_json(
-                        directory=str(directory),
-                        status="stale" if reasons else "current",
-                        versions=n,
-                        latest_version=mset.latest_version,
-                        reasons=reasons,
-                    )
-                )
-                return 1 if reasons else 0
-            if reasons:
-                ui.out(f"{directory}: stale expected schemas")
-                for reason in reasons[:20]:
-                    ui.out(f"  - {reason}")
-                if len(reasons) > 20:
-                    ui.out(f"  ... and {len(reasons) - 20} more")
-                ui.out("  run `driftcheck snapshot` to update them")
-                return 1
-            ui.out(f"{directory}: up to date ({n} versions)")
-            return 0
-        result = snapshots.snapshot(directory, mset, baseline, s.functions, s.progress)
-        written = result.replayed_from is not None
+        report = api.snapshot(
+            out,
+            check=check,
+            migrations=migrations,
+            config=config,
+            migrations_format=migrations_format,
+            migrations_pattern=migrations_pattern,
+            progress=_progress(ui),
+        )
         if fmt == "json":
-            replayed = n - result.replayed_from if result.replayed_from is not None else 0
-            ui.data(
-                _snapshot_json(
-                    directory=str(directory),
-                    status="written" if written else "current",
-                    versions=n,
-                    latest_version=mset.latest_version,
-                    files_written=result.files_written,
-                    replayed=replayed,
-                )
-            )
-            return 0
-        if result.replayed_from is None:
+            ui.data(report.model_dump_json(indent=2))
+            return 1 if report.status == "stale" else 0
+        directory, n = report.directory, report.versions
+        if report.status == "stale":
+            ui.out(f"{directory}: stale expected schemas")
+            for reason in report.reasons[:20]:
+                ui.out(f"  - {reason}")
+            if len(report.reasons) > 20:
+                ui.out(f"  ... and {len(report.reasons) - 20} more")
+            ui.out("  run `driftcheck snapshot` to update them")
+            return 1
+        if report.status == "current":
             ui.out(f"{directory}: up to date ({n} versions)")
         else:
-            first = (
-                mset.migrations[result.replayed_from].version if result.replayed_from < n else None
-            )
-            how = f"replayed {n - result.replayed_from} of {n} versions" + (
-                f" from {first}" if first and result.replayed_from else ""
-            )
-            ui.out(f"{directory}: wrote {result.files_written} files ({how})")
+            how = f"replayed {report.replayed} of {n} versions"
+            if report.first_replayed and report.replayed < n:
+                how += f" from {report.first_replayed}"
+            ui.out(f"{directory}: wrote {report.files_written} files ({how})")
         return 0
 
     def error_json(exc: DriftcheckError) -> str:
         from driftcheck.report.model import ErrorInfo
 
-        info = ErrorInfo(code=exc.code, message=exc.message, hint=exc.hint)
+        info = ErrorInfo.of(exc)
         return _snapshot_json(directory=out or "", status="error", error=info)
 
     _guard(ui, fmt, None, "snapshot", body, error_json)
 
 
-def _check_snapshot_dir(directory: Path, s: Settings) -> None:
-    from driftcheck.errors import ConfigError
-
-    if directory.exists() and not directory.is_dir():
-        raise ConfigError(
-            f"--out {directory}: is a file, not a directory",
-            hint="give the directory the expected schemas live in (default: expected_schemas)",
-            code="usage",
-        )
-    m = s.migrations
-    source = Path(m) if m and not m.startswith("python:") else None
-    if source is not None and source.exists() and directory.resolve() == source.resolve():
-        raise ConfigError(
-            f"--out {directory}: is the migrations directory; the snapshots would be "
-            "written among the migration files",
-            hint="choose another directory, e.g. --out expected_schemas",
-            code="usage",
-        )
-
-
 def _snapshot_json(**fields: Any) -> str:
-    from driftcheck.report.model import SnapshotReport
-    from driftcheck.reporting import now, tool
+    from driftcheck.report.model import SnapshotReport, now, tool
 
     return SnapshotReport(tool=tool(), generated_at=now(), **fields).model_dump_json(indent=2)
+
+
+# --------------------------------------------------------------------------
+# lint: what replaying the migrations proves about them
+
+LintIgnoreOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--ignore",
+        metavar="CODE",
+        help="Leave out findings with this code (repeatable; adds to `[lint] ignore` in the "
+        "config).",
+        show_default=False,
+    ),
+]
+
+
+@app.command(cls=_Command, short_help="Find what replaying the migrations proves is wrong.")
+def lint(
+    migrations: MigrationsOpt = None,
+    migrations_format: FormatOpt = None,
+    migrations_pattern: PatternOpt = None,
+    ignore: LintIgnoreOpt = None,
+    fmt: TextJson = "text",
+    config: ConfigOpt = None,
+    quiet: QuietOpt = False,
+    color: ColorOpt = "auto",
+) -> None:
+    """Replay the migrations statement by statement and report what the replay proves:
+    CREATE ... IF NOT EXISTS that did nothing, dropped tables and columns, indexes and
+    triggers a rebuild lost, broken views and foreign keys, statements a transaction
+    defeats, versions that change nothing.
+
+    Exit 1 when an error-level finding remains, 0 otherwise, 2 when the migrations cannot
+    be linted (one fails to replay, for instance).
+    """
+    ui = UI(quiet, color, json=fmt == "json")
+
+    def body() -> int:
+        from driftcheck import api
+        from driftcheck.report.lint import render_lint
+
+        report = api.lint(
+            migrations,
+            config=config,
+            ignore=ignore or [],
+            migrations_format=migrations_format,
+            migrations_pattern=migrations_pattern,
+            progress=_progress(ui),
+        )
+        if fmt == "json":
+            ui.data(report.model_dump_json(indent=2))
+        else:
+            ui.out(render_lint(report, ui.style()), nl=False)
+        return 1 if report.status == "fail" else 0
+
+    def error_json(exc: DriftcheckError) -> str:
+        from driftcheck.report.lint import LintReport
+        from driftcheck.report.model import ErrorInfo, now, tool
+
+        return LintReport(
+            tool=tool(),
+            generated_at=now(),
+            migrations=migrations,
+            status="error",
+            error=ErrorInfo.of(exc),
+        ).model_dump_json(indent=2)
+
+    _guard(ui, fmt, None, "lint", body, error_json)
 
 
 def main() -> None:

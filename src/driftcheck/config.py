@@ -18,7 +18,15 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from driftcheck.dburl import rebase, redact, url_problem
 from driftcheck.errors import ConfigError
@@ -75,6 +83,32 @@ class ReplayConfig(_Section):
     baseline: str | None = None  # SQL file run before the first migration
 
 
+def lint_codes() -> tuple[str, ...]:
+    """The codes of `driftcheck lint`'s findings, from its rules."""
+    from driftcheck.report.lint import RULES
+
+    return tuple(RULES)
+
+
+class LintConfig(_Section):
+    # Codes of `driftcheck lint` findings to leave out (--ignore CODE adds more).
+    ignore: tuple[str, ...] = ()
+
+    @field_validator("ignore")
+    @classmethod
+    def _known_codes(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        codes = lint_codes()
+        for n, code in enumerate(value, 1):
+            if code.upper() not in codes:
+                close = difflib.get_close_matches(code.upper(), codes, n=1)
+                guess = f'did you mean "{close[0]}"? ' if close else ""
+                raise _Bad(
+                    f"item {n}, {json.dumps(code)}, is not a lint code (known: {', '.join(codes)})",
+                    f"{guess}write e.g. ignore = [{json.dumps(close[0] if close else 'DC202')}]",
+                )
+        return tuple(dict.fromkeys(code.upper() for code in value))
+
+
 class VersionPointer(_Section):
     """A key/value row that also holds the current version (kept in step on writes)."""
 
@@ -82,6 +116,25 @@ class VersionPointer(_Section):
     key_column: str = "key"
     value_column: str = "value"
     key: str = "schema_version"
+    # Set to the current time (CURRENT_TIMESTAMP) whenever driftcheck writes the row.
+    updated_at_column: str | None = None
+    # Set to the current time when driftcheck inserts the row (left alone on updates).
+    created_at_column: str | None = None
+    # Other rows of the same table whose value is the time a version was last recorded
+    # (ISO 8601, UTC), kept as the application keeps them: e.g. ["last_migration"].
+    touch_keys: tuple[str, ...] = ()
+
+    @field_validator("touch_keys")
+    @classmethod
+    def _not_the_version(cls, value: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        key = info.data.get("key")
+        if key in value:
+            raise _Bad(
+                f"lists {json.dumps(key)}, the row that holds the version",
+                f"the {json.dumps(key)} row holds the version and is kept at it; list only "
+                'keys whose rows hold a time, e.g. touch_keys = ["last_migration"]',
+            )
+        return value
 
 
 class HistoryConfig(_Section):
@@ -99,6 +152,11 @@ class HistoryConfig(_Section):
     # How the application computes checksums: "sha256" (hex of the up-SQL, as
     # driftcheck does) makes mismatches errors; otherwise they are only noted.
     checksum: Literal["sha256"] | None = None
+    # The application keeps only the first N hex digits of the digest (1 to 64).
+    checksum_length: int | None = Field(default=None, ge=1, le=64, strict=True)
+    # How rollback_sql_column holds the down-SQL: "text" as written, or "json", a
+    # JSON list of its statements (NULL when there is none).
+    rollback_sql_format: Literal["text", "json"] = "text"
     version_pointer: VersionPointer | None = None
 
     @field_validator("kind")
@@ -109,6 +167,28 @@ class HistoryConfig(_Section):
         kinds = history_kinds()
         if value not in kinds:
             raise _choice(value, kinds, "kind", "table")
+        return value
+
+    @field_validator("checksum_length")
+    @classmethod
+    def _length_of_a_known_digest(cls, value: int | None, info: ValidationInfo) -> int | None:
+        if value is not None and info.data.get("checksum") != "sha256":
+            raise _Bad(
+                'truncates a digest, but no checksum = "sha256" says which',
+                "drop checksum_length, or, if the application keeps the first "
+                f'{value} hex digits of the sha256 of the up-SQL, add checksum = "sha256"',
+            )
+        return value
+
+    @field_validator("rollback_sql_format")
+    @classmethod
+    def _format_of_a_column(cls, value: str, info: ValidationInfo) -> str:
+        if value != "text" and not info.data.get("rollback_sql_column"):
+            raise _Bad(
+                "no rollback_sql_column is configured to hold it",
+                "drop rollback_sql_format, or name the column that holds the down-SQL: "
+                'rollback_sql_column = "rollback_sql"',
+            )
         return value
 
 
@@ -127,11 +207,33 @@ class TargetConfig(_Section):
         return value
 
 
+class PythonFieldsConfig(_Section):
+    """`[migrations.python]`: the field names a Python registry's migrations use,
+    when not the usual spellings (driftcheck.migrations.python_source.SPELLINGS)."""
+
+    version: str | None = None
+    name: str | None = None
+    description: str | None = None
+    sql: str | None = None  # one string of SQL, or a list of statements
+    rollback: str | None = None
+
+    @field_validator("version", "name", "description", "sql", "rollback")
+    @classmethod
+    def _a_field_name(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip():
+            raise _Bad("an empty field name", 'name the field, e.g. sql = "sql_statements"')
+        return value
+
+
 class Config(_Section):
+    # A directory or "python:package.module:attribute". In the file, also written as a
+    # [migrations] table: source, format, pattern and a [migrations.python] sub-table
+    # stand for migrations, migrations_format, migrations_pattern, migrations_python.
     migrations: str | None = None
     # "auto" or a format of driftcheck.migrations.formats.DIRECTORY_FORMATS (checked).
     migrations_format: str = "auto"
     migrations_pattern: str | None = None
+    migrations_python: PythonFieldsConfig = Field(default_factory=PythonFieldsConfig)
     database: str | None = None
     expected_schemas: str | None = None
     ignore: tuple[str, ...] = ()
@@ -141,6 +243,7 @@ class Config(_Section):
     # default of the commands that take one database).
     targets: tuple[TargetConfig, ...] = ()
     replay: ReplayConfig = Field(default_factory=ReplayConfig)
+    lint: LintConfig = Field(default_factory=LintConfig)
     history: HistoryConfig = Field(default_factory=HistoryConfig)
     # Where the configuration came from, for messages ("" when none was found).
     source: str = Field(default="", exclude=True)
@@ -391,12 +494,16 @@ def _build(table: dict[str, Any], p: Path) -> Config:
             hint=f"known keys here: {_known(Config)}",
             code="config_key",
         )
+    flat, renamed = _migrations_table(table, p)
     try:
-        cfg = Config.model_validate(table)
+        cfg = Config.model_validate(flat)
     except ValidationError as exc:
-        raise _explain(exc, p) from None
+        raise _explain(exc, p, renamed) from None
     base = p.parent
-    updates: dict[str, Any] = {"source": _source_label(p), "from_file": frozenset(_keys(table))}
+    keys = _keys(table) | set(renamed)  # `migrations.format` also sets migrations_format
+    if isinstance(table.get("migrations"), dict) and "migrations" not in renamed:
+        keys.discard("migrations")  # a [migrations] table without `source` names none
+    updates: dict[str, Any] = {"source": _source_label(p), "from_file": frozenset(keys)}
     for key in _PATH_KEYS:
         value = getattr(cfg, key)
         if value and not value.startswith("python:"):
@@ -413,6 +520,47 @@ def _build(table: dict[str, Any], p: Path) -> Config:
             update={"baseline": _rel(base, cfg.replay.baseline)}
         )
     return cfg.model_copy(update=updates)
+
+
+# `[migrations]` as a table: each key and the top-level key it stands for. TOML
+# cannot hold both `migrations = "python:..."` and a [migrations.python] table, so
+# the table form carries the source too.
+_MIGRATIONS_TABLE = {
+    "source": "migrations",
+    "format": "migrations_format",
+    "pattern": "migrations_pattern",
+    "python": "migrations_python",
+}
+
+
+def _migrations_table(table: dict[str, Any], p: Path) -> tuple[dict[str, Any], dict[str, str]]:
+    """The file's table with a `[migrations]` table turned into the top-level keys it
+    stands for, and {top-level key: dotted key as written} for messages."""
+    section = table.get("migrations")
+    if not isinstance(section, dict):
+        return table, {}
+    flat = {k: v for k, v in table.items() if k != "migrations"}
+    renamed: dict[str, str] = {}
+    header = _header(p, "migrations")
+    for key, value in section.items():
+        target = _MIGRATIONS_TABLE.get(key)
+        if target is None:
+            close = difflib.get_close_matches(key, list(_MIGRATIONS_TABLE), n=1)
+            guess = f"did you mean {close[0]!r}? " if close else ""
+            raise ConfigError(
+                f"{_where(p)}: unknown key 'migrations.{key}'",
+                hint=f"{guess}known keys under {header}: {', '.join(_MIGRATIONS_TABLE)}",
+                code="config_key",
+            )
+        if target in flat:
+            raise ConfigError(
+                f"{_where(p)}: both `{target}` and `{key}` under {header} are set",
+                hint=f"keep one of them (`{key}` under {header} stands for `{target}`)",
+                code="config_value",
+            )
+        flat[target] = value
+        renamed[target] = f"migrations.{key}"
+    return flat, renamed
 
 
 def _rel(base: Path, value: str) -> str:
@@ -434,18 +582,36 @@ def _rel(base: Path, value: str) -> str:
 _SECTIONS: dict[str, type[BaseModel]] = {
     "": Config,
     "replay": ReplayConfig,
+    "lint": LintConfig,
     "history": HistoryConfig,
     "history.version_pointer": VersionPointer,
     "targets": TargetConfig,
+    "migrations_python": PythonFieldsConfig,
+    "migrations.python": PythonFieldsConfig,
 }
 _FUNCTIONS = "a list of SQL function names, each optionally with /number-of-arguments"
 _COLUMN = "a column name (a string)"
 # key: (what is expected, an example value)
 _EXPECTED: dict[str, tuple[str, str]] = {
     "migrations": (
-        'a directory (a string), or "python:package.module:attribute"',
+        'a directory (a string), "python:package.module:attribute", or a [migrations] table',
         '"db/migrations"',
     ),
+    "migrations.source": (
+        'a directory (a string), or "python:package.module:attribute"',
+        '"python:app.db:MIGRATIONS"',
+    ),
+    "migrations_python": ("a section", ""),
+    **{
+        f"migrations_python.{role}": ("a field name (a string)", json.dumps(example))
+        for role, example in (
+            ("version", "version"),
+            ("name", "name"),
+            ("description", "description"),
+            ("sql", "sql_statements"),
+            ("rollback", "rollback_statements"),
+        )
+    },
     "migrations_pattern": (
         "a regular expression (a string)",
         r"'V(?P<version>\d+)__(?P<name>.+)\.sql'",
@@ -459,12 +625,20 @@ _EXPECTED: dict[str, tuple[str, str]] = {
     "replay.functions": (_FUNCTIONS, '["normalize", "BIN2B64/1"]'),
     "replay.identity": (_FUNCTIONS, '["lower_ascii/1"]'),
     "replay.baseline": ("the path of an SQL file (a string)", '"db/base_schema.sql"'),
+    "lint": ("a section", ""),
+    "lint.ignore": ("a list of lint codes", '["DC202", "DC102"]'),
     "history": ("a section", ""),
     "history.table": ("a table name (a string)", '"schema_migrations"'),
     "history.checksum": ('"sha256", or no checksum key', '"sha256"'),
+    "history.checksum_length": ("a number of hex digits, 1 to 64", "16"),
+    "history.rollback_sql_format": ('"text" or "json"', '"json"'),
     "history.version_pointer": ("a section", ""),
     "history.version_pointer.table": ("a table name (a string)", '"settings"'),
     "history.version_pointer.key": ("the key of the version's row (a string)", '"version"'),
+    "history.version_pointer.touch_keys": (
+        "a list of keys (strings) whose rows hold a time",
+        '["last_migration"]',
+    ),
 }
 
 
@@ -504,8 +678,8 @@ def _shown(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def _explain(exc: ValidationError, p: Path) -> ConfigError:
-    """One pydantic error, in the file's own terms."""
+def _explain(exc: ValidationError, p: Path, renamed: dict[str, str] | None = None) -> ConfigError:
+    """One pydantic error, in the file's own terms (`renamed`: see _migrations_table)."""
     where = _where(p)
     err = exc.errors()[0]
     if err["loc"][:1] == ("targets",):
@@ -514,6 +688,9 @@ def _explain(exc: ValidationError, p: Path) -> ConfigError:
         return _explain_target(unknown[0] if unknown else err, p)
     loc = [str(x) for x in err["loc"] if not isinstance(x, int)]
     index = next((x for x in err["loc"] if isinstance(x, int)), None)
+    flat = ".".join(loc)  # the key as Config knows it
+    if loc and renamed and loc[0] in renamed:  # written under [migrations]
+        loc = [*renamed[loc[0]].split("."), *loc[1:]]
     key = ".".join(loc)
     section, _, leaf = key.rpartition(".")
     given = err.get("input")
@@ -533,8 +710,9 @@ def _explain(exc: ValidationError, p: Path) -> ConfigError:
     if isinstance(bad, _Bad):
         # A rule across keys has no key of its own.
         what = f"{key} = {_shown(given)}: {bad.problem}" if key else bad.problem
-        return ConfigError(f"{where}: {what}", hint=bad.hint + under, code="config_value")
-    expected, example = _expected(key)
+        hint = bad.hint.replace(f"{flat} = ", f"{leaf} = ") if flat != key else bad.hint
+        return ConfigError(f"{where}: {what}", hint=hint + under, code="config_value")
+    expected, example = _expected(key if key in _EXPECTED else flat)
     if kind == "missing":
         return ConfigError(
             f"{where}: {key} is required{under}",
@@ -624,3 +802,12 @@ def _source_label(p: Path) -> str:
         return str(p.resolve().relative_to(Path.cwd().resolve()))
     except (ValueError, OSError):
         return str(p)
+
+
+def build_config(table: dict[str, Any]) -> Config:
+    """A configuration given as a mapping shaped like driftcheck.toml (the Python API's
+    `config=`), checked as a file is; paths in it are relative to the working directory."""
+    return _build(table, Path(MAPPING_LABEL))
+
+
+MAPPING_LABEL = "<config mapping>"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from driftcheck.changes import Change, severe
 from driftcheck.compare import canonical_hash
-from driftcheck.diff import diff_schemas
+from driftcheck.differ import diff_schemas
 from driftcheck.model import (
     Schema,
     fingerprint_of_hashes,

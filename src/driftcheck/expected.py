@@ -97,7 +97,11 @@ def load_migrations(s: Settings) -> MigrationSet:
             f"({Path(s.config.source).parent}); fix it there, or pass --migrations",
             code="migrations_missing",
         )
-    return load(s.migrations, s.migrations_format, s.migrations_pattern)
+    from driftcheck.migrations.python_source import PythonFields
+
+    # [migrations.python] field names apply to a --migrations python:... flag too.
+    fields = PythonFields(**s.config.migrations_python.model_dump())
+    return load(s.migrations, s.migrations_format, s.migrations_pattern, python_fields=fields)
 
 
 def load_baseline(s: Settings) -> Baseline | None:

@@ -11,13 +11,12 @@ cost of executing the DDL.
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from driftcheck.compare import canonical_hash
-from driftcheck.errors import ReplayError
+from driftcheck.errors import Culprit, ReplayError, trimmed_sql
 from driftcheck.migrations.model import Migration, Statement
 from driftcheck.model import (
     Schema,
@@ -29,7 +28,9 @@ from driftcheck.model import (
 )
 from driftcheck.normalize import fold
 from driftcheck.sqlite.connect import FunctionStub, open_memory
+from driftcheck.sqlite.diagnose import Failure, explain, function_hint
 from driftcheck.sqlite.introspect import Master, read_objects
+from driftcheck.sqlite.statements import Skipped, skipped_create
 
 ObjectKey = tuple[str, str]  # (kind, folded name)
 
@@ -126,32 +127,43 @@ class Baseline:
     checksum: str
 
 
-_NO_SUCH_FUNCTION = re.compile(r"no such function: (\S+)", re.IGNORECASE)
-
-
 def replay_error(
-    m: Migration | None, stmt: Statement, exc: sqlite3.Error, label: str | None = None
+    m: Migration | None,
+    stmt: Statement,
+    exc: sqlite3.Error,
+    label: str | None = None,
+    reason: str | None = None,
 ) -> ReplayError:
     where = label or (f"version {m.version} ({stmt.file})" if m else stmt.file)
     message = f"{where}, statement {stmt.number} (line {stmt.line}): {exc}"
-    hint = "fix the migration, or check that the migrations run in this order"
-    func = _NO_SUCH_FUNCTION.search(str(exc))
-    if func:
-        hint = (
-            f"the application registers {func.group(1)}() at runtime; declare it for replay "
-            f'in driftcheck.toml: [replay] functions = ["{func.group(1)}"] (a stub returning '
-            f'NULL), or identity = ["{func.group(1)}"] (returns its first argument)'
-        )
-    return ReplayError(message, hint=hint, code="replay_failed")
+    hint = function_hint(str(exc)) or (
+        "fix the migration, or check that the migrations run in this order"
+    )
+    culprit = Culprit(
+        version=m.version if m else None,
+        file=stmt.file,
+        statement=stmt.number,
+        line=stmt.line,
+        sql=trimmed_sql(stmt.sql),
+        reason=reason,
+    )
+    return ReplayError(message, hint=hint, code="replay_failed", culprit=culprit)
 
 
 def execute_statements(
     conn: sqlite3.Connection,
     statements: Sequence[Statement],
     on_error: Callable[[Statement, sqlite3.Error], Exception],
+    skipped: list[Skipped] | None = None,
 ) -> None:
+    """Run `statements` in order; with `skipped`, note each CREATE ... IF NOT EXISTS that
+    finds its object there already (SQLite skips it without a word)."""
     for stmt in statements:
         try:
+            if skipped is not None:
+                found = skipped_create(conn, stmt)
+                if found is not None:
+                    skipped.append(found)
             conn.execute(stmt.sql).fetchall()
         except sqlite3.Error as exc:
             raise on_error(stmt, exc) from None
@@ -167,6 +179,10 @@ class Replayer:
         self.master = Master(replay=True)
         self.master.update(self.conn)
         self.schema_version = self._schema_version()
+        # The states so far (set by `run`), to explain a failure with.
+        self.history: list[VersionState] = []
+        # The version's CREATE ... IF NOT EXISTS statements that did nothing, so far.
+        self.skipped: list[Skipped] = []
 
     def _schema_version(self) -> int:
         return int(self.conn.execute("PRAGMA schema_version").fetchone()[0])
@@ -201,7 +217,8 @@ class Replayer:
         )
 
     def apply(self, state: VersionState, m: Migration) -> VersionState:
-        execute_statements(self.conn, m.statements, lambda s, e: replay_error(m, s, e))
+        self.skipped = []
+        self.execute(state, m)
         self._finish_transaction()
         version = self._schema_version()
         if version == self.schema_version:  # data-only migration: nothing to read
@@ -210,6 +227,20 @@ class Replayer:
         delta = self.master.update(self.conn)
         objects = read_objects(self.conn, self.master.rows, self.master.dependents(delta))
         return state.successor(m.version, m.name, m.checksum, objects, delta.gone)
+
+    def execute(self, state: VersionState, m: Migration) -> None:
+        """Run the version's statements (`state` is the one before it)."""
+        execute_statements(
+            self.conn, m.statements, lambda s, e: self.failure(state, m, s, e), self.skipped
+        )
+
+    def failure(
+        self, state: VersionState, m: Migration, stmt: Statement, exc: sqlite3.Error
+    ) -> ReplayError:
+        """The error for a failed statement, with why it failed when the states tell."""
+        history = self.history if self.history and self.history[-1] is state else [state]
+        failure = Failure(str(exc), stmt, m.statements, m.version, history, self.skipped, self.conn)
+        return replay_error(m, stmt, exc, reason=explain(failure))
 
     def _finish_transaction(self) -> None:
         # A migration that opened a transaction and never closed it: keep its work.
@@ -227,6 +258,7 @@ class Replayer:
 
         `after(i)` is called once states[i] exists (e.g. to checkpoint it).
         """
+        self.history = states
         for i, m in enumerate(migrations):
             states.append(self.apply(states[-1], m))
             if after is not None:

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import os
-from datetime import UTC, datetime
-
-from driftcheck import __version__
 from driftcheck.changes import Change
 from driftcheck.dburl import redact
 from driftcheck.effective import Effective
@@ -14,7 +10,7 @@ from driftcheck.expected import Expected
 from driftcheck.history import History, Store
 from driftcheck.model import SchemaObject
 from driftcheck.normalize import fold
-from driftcheck.plan import Plan
+from driftcheck.planner import Plan
 from driftcheck.report.model import (
     ErrorInfo,
     HistoryInfo,
@@ -23,23 +19,11 @@ from driftcheck.report.model import (
     Migrations,
     Report,
     Target,
-    Tool,
+    now,
+    tool,
 )
 
 _KIND_ORDER = {"table": 0, "index": 1, "view": 2, "trigger": 3}
-
-
-def now() -> str:
-    """Report timestamp; SOURCE_DATE_EPOCH pins it for reproducible output."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = (
-        datetime.fromtimestamp(int(epoch), UTC) if epoch and epoch.isdigit() else datetime.now(UTC)
-    )
-    return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
-
-
-def tool() -> Tool:
-    return Tool(version=__version__)
 
 
 def status_of(
@@ -128,5 +112,5 @@ def error_report(exc: DriftcheckError, database: str | None) -> Report:
         generated_at=now(),
         target=Target(database=redact(database)),
         status="error",
-        error=ErrorInfo(code=exc.code, message=exc.message, hint=exc.hint),
+        error=ErrorInfo.of(exc),
     )

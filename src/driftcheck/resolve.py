@@ -32,15 +32,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from driftcheck.apply import ApplyRefused, backup_path, recover, run_lock, take_backup
+from driftcheck.applier import ApplyRefused, backup_path, recover, run_lock, take_backup
 from driftcheck.changes import Change, severe
 from driftcheck.check import Validation, validate
-from driftcheck.diff import diff_schemas
+from driftcheck.differ import diff_schemas
 from driftcheck.errors import DriftcheckError
 from driftcheck.history import History, Store
 from driftcheck.history.base import Entry, Write, entries_of, store_label
 from driftcheck.migrations.model import Migration
-from driftcheck.plan import Hints, ignore_advice, ignore_patterns, part_label
+from driftcheck.planner import Hints, ignore_advice, ignore_patterns, part_label
 from driftcheck.replay import VersionState
 from driftcheck.report.model import PlanEntry
 from driftcheck.settings import Settings

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from driftcheck import __version__
-from driftcheck.errors import SnapshotError
+from driftcheck.errors import ReplayError, SnapshotError
 from driftcheck.versions import version_key
 
 if TYPE_CHECKING:
@@ -549,6 +549,10 @@ def _resume(
             )
     except (SnapshotError, sqlite3.Error, zlib.error, OSError):
         return None  # a damaged cache or snapshot: replay everything
+    except ReplayError:
+        # Replayed from a checkpoint, the states before it are hashes only: replaying
+        # everything fails the same way, with the whole history to explain it by.
+        return None
     finally:
         conn.close()
 

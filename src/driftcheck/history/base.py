@@ -68,6 +68,9 @@ class History:
     baseline: str | None = None  # Flyway BASELINE: every version up to it counts as recorded
     # How the store's versions compare with the migrations' (diesel drops dashes).
     key: Callable[[str], VersionKey] = version_key
+    # The store keeps versions as integers (an application's INTEGER version column):
+    # 13, not 0013, wherever it writes one (its version pointer).
+    integer_versions: bool = False
 
     @property
     def recorded_version(self) -> str | None:

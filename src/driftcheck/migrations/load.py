@@ -35,7 +35,7 @@ from driftcheck.migrations.formats import (
     suggest_rename,
 )
 from driftcheck.migrations.model import Migration, MigrationSet, SkippedStep, Statement
-from driftcheck.migrations.python_source import PYTHON_PREFIX, load_python_source
+from driftcheck.migrations.python_source import PYTHON_PREFIX, PythonFields, load_python_source
 from driftcheck.migrations.split import decode, split_into
 from driftcheck.versions import version_key
 
@@ -54,11 +54,19 @@ def checksum(sql: str) -> str:
     return "sha256:" + hashlib.sha256(sql.encode("utf-8")).hexdigest()
 
 
-def load_migrations(source: str, fmt: str = "auto", pattern: str | None = None) -> MigrationSet:
+def load_migrations(
+    source: str,
+    fmt: str = "auto",
+    pattern: str | None = None,
+    *,
+    python_fields: PythonFields | None = None,
+) -> MigrationSet:
     """Load the migrations of `source`: a directory, or `python:package.module:attribute`.
 
     `fmt` is "auto" (detect the convention) or one of FORMAT_CHOICES; a `pattern`
     (regex with named groups version, name, optional direction) implies "pattern".
+    `python_fields` names a Python source's fields (`[migrations.python]`); a
+    directory ignores it.
     """
     source = os.fspath(source)  # a pathlib.Path works too
     fmt = (fmt or "auto").strip().lower()
@@ -78,7 +86,7 @@ def load_migrations(source: str, fmt: str = "auto", pattern: str | None = None) 
                 f"--migrations-format {fmt} does not apply to the Python source {source}",
                 hint="drop --migrations-format (or use --migrations-format python)",
             )
-        return load_python_source(source)
+        return load_python_source(source, python_fields)
     if fmt == "python":
         raise MigrationError(
             f"--migrations-format python needs a source like python:package.module:attribute, "

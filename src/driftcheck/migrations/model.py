@@ -31,6 +31,9 @@ class Migration:
     checksum: str  # "sha256:<hex>" of `sql`
     description: str | None = None
     rollback_sql: str | None = None  # down-SQL when the source has it
+    # The down-SQL as separate statements, when the source gives a list (a Python
+    # registry's rollback_statements); history stores that keep a JSON list use it.
+    rollback_statements: tuple[str, ...] = ()
     no_transaction: bool = False  # goose "-- +goose NO TRANSACTION"
     file_sha384: str | None = None  # hex SHA-384 of the up file's bytes (what sqlx records)
 

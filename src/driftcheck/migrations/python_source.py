@@ -1,11 +1,16 @@
 """Migrations defined in Python: `python:package.module:attribute`.
 
-The attribute is (or, when callable, returns) an iterable of objects or mappings
-with `version`, `name`, `sql` and optionally `rollback_sql` / `description`.
+The attribute is (or, when callable, returns) either an iterable of migrations or
+a mapping keyed by version (`{12: SchemaVersion(...)}`, as registries are often
+written). A migration is an object with attributes, a mapping, a dataclass, a
+pydantic model or a named tuple (or a zero-argument callable returning one). Its
+SQL is one string or a list of strings; the field names are detected from the
+usual spellings (SPELLINGS) or set in `[migrations.python]` (PythonFields).
 
-It is loaded in a FRESH subprocess every time, so a long-running process never
-sees a stale, already-imported module: edit the module and the next load sees
-the change. The child prints one JSON document; this side validates it.
+It is loaded in a FRESH subprocess every time (python_child.py), so a
+long-running process never sees a stale, already-imported module: edit the module
+and the next load sees the change. The child prints one JSON document of raw
+fields; this side validates it.
 """
 
 from __future__ import annotations
@@ -16,10 +21,12 @@ import os
 import re
 import subprocess
 import sys
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from driftcheck.errors import MigrationError
-from driftcheck.migrations.model import Migration, MigrationSet
+from driftcheck.migrations.model import Migration, MigrationSet, Statement
 from driftcheck.migrations.split import normalise, split_into
 from driftcheck.versions import version_key
 
@@ -29,88 +36,35 @@ TIMEOUT_SECONDS = 120.0
 _IDENT = r"[A-Za-z_]\w*"
 _SOURCE = re.compile(rf"(?P<module>{_IDENT}(?:\.{_IDENT})*):(?P<attr>{_IDENT}(?:\.{_IDENT})*)")
 _MARK = "@@driftcheck-migrations@@"
+_CHILD = Path(__file__).with_name("python_child.py")
 
-# Runs in the child interpreter: argv = [module, attribute, json list of extra sys.path].
-_CHILD = r"""
-import importlib, json, os, sys
-from collections.abc import Mapping
+# The field names tried for each role, in order of preference, unless
+# `[migrations.python]` names the field.
+SPELLINGS: dict[str, tuple[str, ...]] = {
+    "version": ("version",),
+    "name": ("name",),
+    "description": ("description",),
+    "sql": ("sql", "sql_statements", "statements", "up", "up_sql"),
+    "rollback": ("rollback_sql", "rollback_statements", "down", "down_sql"),
+}
 
-MARK = sys.argv[4]
-real_stdout = sys.stdout
-sys.stdout = sys.stderr  # whatever the module prints must not corrupt our JSON
-
-
-def emit(payload):
-    real_stdout.write(MARK + json.dumps(payload) + "\n")
-    real_stdout.flush()
-    sys.exit(0)
-
-
-def describe(exc):
-    text = f"{type(exc).__name__}: {exc}".strip()
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    return lines[-1] if lines else type(exc).__name__
+# Raw SQL from the child: a string, or the items of a list (or tuple) of strings.
+_Text = str | list[str]
 
 
-def fail(stage, exc):
-    emit({"ok": False, "stage": stage, "error": describe(exc)})
+@dataclass(frozen=True, slots=True)
+class PythonFields:
+    """The field names set in `[migrations.python]`; None detects SPELLINGS."""
 
+    version: str | None = None
+    name: str | None = None
+    description: str | None = None
+    sql: str | None = None
+    rollback: str | None = None
 
-module_name, attr_path = sys.argv[1], sys.argv[2]
-cwd = os.getcwd()
-if cwd not in sys.path:
-    sys.path.insert(0, cwd)
-for entry in json.loads(sys.argv[3]):
-    if entry not in sys.path:
-        sys.path.append(entry)
-
-try:
-    obj = importlib.import_module(module_name)
-except BaseException as exc:
-    fail("import", exc)
-try:
-    for part in attr_path.split("."):
-        obj = getattr(obj, part)
-except BaseException as exc:
-    fail("attribute", exc)
-try:
-    if callable(obj):
-        obj = obj()
-    if isinstance(obj, (str, bytes, Mapping)):
-        raise TypeError(f"expected an iterable of migrations, got {type(obj).__name__}")
-    items = list(obj)
-except BaseException as exc:
-    fail("call", exc)
-
-FIELDS = ("version", "name", "sql", "rollback_sql", "description")
-
-
-def encode(value):
-    if value is None or isinstance(value, str) or (
-        isinstance(value, int) and not isinstance(value, bool)
-    ):
-        return value
-    return {"__type__": type(value).__name__}
-
-
-out = []
-for index, item in enumerate(items):
-    fields = {}
-    try:
-        for key in FIELDS:
-            if isinstance(item, Mapping):
-                if key in item:
-                    fields[key] = encode(item[key])
-            elif hasattr(item, key):
-                fields[key] = encode(getattr(item, key))
-        label = repr(item)
-    except BaseException as exc:
-        emit({"ok": False, "stage": "item", "index": index, "error": describe(exc)})
-    if len(label) > 60:
-        label = label[:57] + "..."
-    out.append({"label": label, "fields": fields})
-emit({"ok": True, "items": out})
-"""
+    def tried(self, role: str) -> tuple[str, ...]:
+        chosen: str | None = getattr(self, role)
+        return (chosen,) if chosen else SPELLINGS[role]
 
 
 def _parse_source(source: str) -> tuple[str, str]:
@@ -124,12 +78,16 @@ def _parse_source(source: str) -> tuple[str, str]:
     return m.group("module"), m.group("attr")
 
 
-def _run_child(module: str, attr: str, shown: str) -> dict[str, Any]:
+def _run_child(module: str, attr: str, shown: str, fields: PythonFields) -> dict[str, Any]:
     extra = [os.getcwd() if p == "" else p for p in sys.path if isinstance(p, str)]
     env = dict(os.environ)
     env["PYTHONDONTWRITEBYTECODE"] = "1"  # never leave a .pyc that could go stale
     env.setdefault("PYTHONIOENCODING", "utf-8")
-    cmd = [sys.executable, "-B", "-c", _CHILD, module, attr, json.dumps(extra), _MARK]
+    roles = json.dumps({role: fields.tried(role) for role in SPELLINGS})
+    # -c, not the file's path: running a file puts its directory first on sys.path,
+    # where our own modules (load.py, model.py...) would shadow the project's.
+    code = _CHILD.read_text(encoding="utf-8")
+    cmd = [sys.executable, "-B", "-c", code, module, attr, json.dumps(extra), _MARK, roles]
     try:
         proc = subprocess.run(
             cmd,
@@ -167,7 +125,9 @@ def _run_child(module: str, attr: str, shown: str) -> dict[str, Any]:
     return result
 
 
-def _fail(stage: str, shown: str, module: str, attr: str, error: str) -> MigrationError:
+def _fail(result: dict[str, Any], shown: str, module: str, attr: str) -> MigrationError:
+    stage = str(result.get("stage"))
+    error = str(result.get("error"))
     if stage == "import":
         return MigrationError(
             f"{shown}: cannot import module '{module}': {error}",
@@ -179,84 +139,275 @@ def _fail(stage: str, shown: str, module: str, attr: str, error: str) -> Migrati
             f"{shown}: cannot get '{attr}' from module '{module}': {error}",
             hint=f"define {attr} in {module}, or fix the name after the last ':'",
         )
+    if stage == "item":
+        key = result.get("key_label")
+        which = (
+            f"the migration under key {key}"
+            if key is not None
+            else (f"item #{int(result.get('index', 0)) + 1}")
+        )
+        return MigrationError(
+            f"{shown}: reading {which} failed: {error}",
+            hint="each migration must be a mapping or an object with version and sql "
+            "(or a function taking no arguments that returns one)",
+        )
     return MigrationError(
         f"{shown}: getting the migrations from '{attr}' failed: {error}",
-        hint=f"{attr} must be (or return) a list of items with version, name and sql",
+        hint=f"{attr} must be (or return) a list of migrations, or a dict of them keyed by "
+        "version, each with a version (or its key) and sql",
     )
 
 
-def _text(item: dict[str, Any], key: str, where: str, shown: str, *, required: bool) -> str | None:
-    fields = item["fields"]
-    if key not in fields:
-        if required:
-            raise MigrationError(
-                f"{shown}: {where} lacks '{key}'",
-                hint="each migration needs version, name and sql "
-                "(optionally rollback_sql and description)",
-            )
-        return None
-    value = fields[key]
-    if value is None and not required:
-        return None
-    if key == "version" and isinstance(value, int):
-        return str(value)
-    if not isinstance(value, str):
-        kind = value.get("__type__") if isinstance(value, dict) else type(value).__name__
-        if value is None:
-            kind = "None"
-        allowed = "a str or an int" if key == "version" else "a str"
-        raise MigrationError(
-            f"{shown}: {where} has a {key} of type {kind}",
-            hint=f"make {key} {allowed}",
+def _kind(value: object) -> str:
+    if value is None:
+        return "None"
+    if isinstance(value, dict):
+        return str(value.get("__type__"))
+    return type(value).__name__
+
+
+@dataclass(frozen=True, slots=True)
+class _Item:
+    """One migration as the child read it."""
+
+    shown: str  # the source, for messages
+    where: str  # "version 12" (a mapping's key) or "item #2 ({...})"
+    fields: dict[str, Any]
+    config: PythonFields
+
+    def error(self, problem: str, hint: str) -> MigrationError:
+        return MigrationError(f"{self.shown}: {self.where} {problem}", hint=hint)
+
+    def configured(self, role: str) -> str:
+        chosen = getattr(self.config, role)
+        return f" ([migrations.python] {role} = {json.dumps(chosen)})" if chosen else ""
+
+    def field(self, role: str) -> tuple[str, Any] | None:
+        """The first field of `role` that is present, and its value."""
+        return next(
+            ((n, self.fields[n]) for n in self.config.tried(role) if n in self.fields), None
         )
-    return value
+
+    def text(self, role: str) -> str | None:
+        """A str field (name, description, a version), None when absent or None."""
+        found = self.field(role)
+        if found is None or found[1] is None:
+            return None
+        name, value = found
+        if role == "version" and isinstance(value, int):
+            return str(value)
+        if not isinstance(value, str):
+            allowed = "a str or an int" if role == "version" else "a str"
+            raise self.error(f"has a {name} of type {_kind(value)}", f"make {name} {allowed}")
+        return value
+
+    def sql(self, role: str) -> tuple[str, _Text] | None:
+        """The field holding the SQL of `role` ("sql" or "rollback"), and its value.
+
+        Several spellings may be present (a dataclass with both `sql` and
+        `sql_statements`): empty ones are passed over, and two that hold different
+        SQL are an error, since we cannot know which one the application runs.
+        """
+        found: list[tuple[str, _Text]] = []
+        for name in self.config.tried(role):
+            value = self.fields.get(name)
+            if value is None:
+                continue
+            if isinstance(value, list):
+                for i, item in enumerate(value):
+                    if not isinstance(item, str):
+                        raise self.error(
+                            f"has {_a(_kind(item))} at {name}[{i}], not a string",
+                            f"make each item of {name} a string of SQL (one or more statements)",
+                        )
+            elif not isinstance(value, str):
+                raise self.error(
+                    f"has a {name} of type {_kind(value)}{self.configured(role)}",
+                    f"make {name} a str or a list of str",
+                )
+            found.append((name, value))
+        full = [(n, v) for n, v in found if _joined(v)]
+        for (a, av), (b, bv) in zip(full, full[1:], strict=False):
+            if normalise(_joined(av)) != normalise(_joined(bv)):
+                raise self.error(
+                    f"sets both {a} and {b}, and they hold different SQL",
+                    f"say which one the application runs, in driftcheck.toml: "
+                    f'[migrations.python] {role} = "{a}" (or "{b}")',
+                )
+        # Equal content: a list keeps its items as statements (and as rollback_statements).
+        ranked = sorted(full or found, key=lambda nv: not isinstance(nv[1], list))
+        return ranked[0] if ranked else None
+
+    def missing_sql(self) -> MigrationError:
+        chosen = self.config.sql
+        if chosen:
+            return self.error(
+                f"lacks {chosen!r} (the field [migrations.python] sql names)",
+                "fix the field name in [migrations.python] sql, or drop the key to detect "
+                + ", ".join(SPELLINGS["sql"]),
+            )
+        tried = ", ".join(SPELLINGS["sql"])
+        return self.error(
+            f"lacks 'sql' (tried {tried}; none is set)",
+            "name the field that holds its statements in driftcheck.toml: [migrations.python] "
+            'sql = "<field>"',
+        )
 
 
-def load_python_source(source: str) -> MigrationSet:
+def _a(kind: str) -> str:
+    return ("an " if kind[:1].lower() in "aeiou" else "a ") + kind
+
+
+def _joined(value: _Text) -> str:
+    return value if isinstance(value, str) else "\n".join(value)
+
+
+def _statements(value: _Text, label: str) -> tuple[str, list[Statement]]:
+    """The migration's SQL and its statements: a list's items joined by "\\n" (what an
+    application hashes), each item split on its own, lines counted in the joined text."""
+    if isinstance(value, str):
+        sql = normalise(value)
+        return sql, split_into(sql, label)
+    statements: list[Statement] = []
+    line = 1
+    for item in value:
+        text = normalise(item)
+        statements += split_into(text, label, first_line=line, first_number=len(statements) + 1)
+        line += text.count("\n") + 1
+    return normalise("\n".join(value)), statements
+
+
+def _version(item: _Item, record: dict[str, Any]) -> str:
+    own = item.text("version")
+    if "key" not in record:
+        if own is None:
+            raise item.error(
+                f"lacks 'version'{item.configured('version')}",
+                "give each migration a version (or make the registry a dict keyed by version)",
+            )
+        return own
+    key = record["key"]
+    label = record.get("key_label")
+    if isinstance(key, int):
+        key = str(key)
+    if not isinstance(key, str):
+        raise MigrationError(
+            f"{item.shown}: key {label} is {_a(_kind(key))}, not a version",
+            hint="key the registry by version: an int or a str",
+        )
+    if own is not None and version_key(own) != version_key(key):
+        raise MigrationError(
+            f"{item.shown}: key {label} holds a migration whose version is {own}",
+            hint=f"make the key and the migration's version the same ({label} or {own})",
+        )
+    return own if own is not None else key
+
+
+def _where(index: int, record: dict[str, Any]) -> str:
+    if "key" in record:
+        return f"version {record.get('key_label')}"
+    return f"item #{index + 1} ({record.get('label')})"
+
+
+class _Locator:
+    """Where statements are in the module's source file, for messages that point there.
+
+    A statement's first line (or, when a literal is split across source lines, its
+    first PREFIX characters) is looked for in the file's text, after the statement
+    placed before it (registries are written in order), else from the top. A
+    statement built at run time is not found and keeps the `python:module:attr#version`
+    label; the SQL and its checksum never change.
+    """
+
+    MIN_LENGTH = 12  # shorter first lines ("END;", ")") match too much
+    PREFIX = 40
+
+    def __init__(self, path: str | None) -> None:
+        self.shown: str | None = None
+        self.text = ""
+        self.after = 0  # where the last placed statement was found
+        if not path:
+            return
+        try:
+            self.text = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return
+        try:
+            self.shown = Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
+        except ValueError:
+            self.shown = path
+
+    def _find(self, first: str) -> int:
+        for probe in (first, first[: self.PREFIX] if len(first) > self.PREFIX else None):
+            if probe is None or len(probe) < self.MIN_LENGTH:
+                continue
+            at = self.text.find(probe, self.after)
+            if at < 0:
+                at = self.text.find(probe)
+            if at >= 0:
+                self.after = at + len(probe)
+                return at
+        return -1
+
+    def place(self, statements: list[Statement]) -> list[Statement]:
+        if self.shown is None:
+            return statements
+        placed: list[Statement] = []
+        for stmt in statements:
+            at = self._find(stmt.sql.split("\n", 1)[0].strip())
+            if at < 0:
+                placed.append(stmt)
+                continue
+            line = self.text.count("\n", 0, at) + 1
+            placed.append(Statement(sql=stmt.sql, file=self.shown, line=line, number=stmt.number))
+        return placed
+
+
+def load_python_source(source: str, fields: PythonFields | None = None) -> MigrationSet:
     module, attr = _parse_source(source)
     shown = f"{PYTHON_PREFIX}{module}:{attr}"
-    result = _run_child(module, attr, shown)
+    config = fields or PythonFields()
+    result = _run_child(module, attr, shown, config)
     if not result.get("ok"):
-        stage = str(result.get("stage"))
-        error = str(result.get("error"))
-        if stage == "item":
-            raise MigrationError(
-                f"{shown}: reading item #{int(result.get('index', 0)) + 1} failed: {error}",
-                hint="each item must be a mapping or an object with version, name and sql",
-            )
-        raise _fail(stage, shown, module, attr, error)
+        raise _fail(result, shown, module, attr)
 
+    locator = _Locator(result.get("file"))
     migrations: list[Migration] = []
     seen: dict[object, str] = {}
-    for index, item in enumerate(result["items"]):
-        where = f"item #{index + 1} ({item['label']})"
-        version = _text(item, "version", where, shown, required=True)
-        name = _text(item, "name", where, shown, required=True)
-        sql = _text(item, "sql", where, shown, required=True)
-        rollback = _text(item, "rollback_sql", where, shown, required=False)
-        description = _text(item, "description", where, shown, required=False)
-        assert version is not None and name is not None and sql is not None
-        version = version.strip()
+    for index, record in enumerate(result["items"]):
+        item = _Item(shown, _where(index, record), record.get("fields", {}), config)
+        version = _version(item, record).strip()
         if not version:
-            raise MigrationError(f"{shown}: {where} has an empty version", hint="give it a version")
+            raise item.error("has an empty version", "give it a version")
         key = version_key(version)
         if key in seen:
             raise MigrationError(
-                f"{shown}: duplicate migration version {version!r}: {seen[key]} and {where}",
+                f"{shown}: duplicate migration version {version!r}: {seen[key]} and {item.where}",
                 hint="give each migration its own version (0011 and 11 are the same version)",
             )
-        seen[key] = where
-        sql = normalise(sql)
+        seen[key] = item.where
+        up = item.sql("sql")
+        if up is None:
+            raise item.missing_sql()
+        sql, statements = _statements(up[1], f"{shown}#{version}")
+        down = item.sql("rollback")
+        rollback_statements: tuple[str, ...] = ()
+        rollback: str | None = None
+        if down is not None:
+            rollback = normalise(_joined(down[1]))
+            if isinstance(down[1], list):
+                rollback_statements = tuple(down[1])
         migrations.append(
             Migration(
                 version=version,
-                name=name,
+                name=item.text("name") or "",
                 files=(),
                 sql=sql,
-                statements=tuple(split_into(sql, f"{shown}#{version}")),
+                statements=tuple(locator.place(statements)),
                 checksum="sha256:" + hashlib.sha256(sql.encode("utf-8")).hexdigest(),
-                description=description,
-                rollback_sql=normalise(rollback) if rollback is not None else None,
+                description=item.text("description"),
+                rollback_sql=rollback,
+                rollback_statements=rollback_statements,
             )
         )
     migrations.sort(key=lambda m: version_key(m.version))

@@ -6,11 +6,15 @@ them (`python -m driftcheck.report.schema`), and a test keeps the two in step.
 
 from __future__ import annotations
 
+import os
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from driftcheck import __version__
 from driftcheck.changes import Change
+from driftcheck.errors import DriftcheckError
 
 Status = Literal["clean", "pending", "drift", "error"]
 
@@ -161,6 +165,42 @@ class ErrorInfo(_Model):
     code: str
     message: str
     hint: str | None = None
+    # The failing statement, for errors about one (a migration that fails to replay or
+    # to apply); null otherwise.
+    version: str | None = Field(default=None, description="the version the error is about")
+    file: str | None = Field(default=None, description="its migration file")
+    statement: int | None = Field(
+        default=None, description="the failing statement: 1-based among its migration's"
+    )
+    line: int | None = Field(default=None, description="the line the statement starts on")
+    sql: str | None = Field(
+        default=None,
+        description="the failing statement as written, cut to 6 lines and 400 characters "
+        '(" ..." marks a cut)',
+    )
+    reason: str | None = Field(
+        default=None,
+        description="why it failed, found from the migrations' replay (e.g. the version "
+        "that created, renamed or dropped the object); null when there is nothing to add",
+    )
+
+    @classmethod
+    def of(cls, exc: DriftcheckError) -> ErrorInfo:
+        """The JSON form of an error (every report's `error` is made here)."""
+        c = exc.culprit
+        if c is None:
+            return cls(code=exc.code, message=exc.message, hint=exc.hint)
+        return cls(
+            code=exc.code,
+            message=exc.message,
+            hint=exc.hint,
+            version=c.version,
+            file=c.file,
+            statement=c.statement,
+            line=c.line,
+            sql=c.sql,
+            reason=c.reason,
+        )
 
 
 class Report(_Model):
@@ -266,6 +306,9 @@ class SnapshotReport(_Model):
     reasons: list[str] = Field(default_factory=list, description="why the snapshots are stale")
     files_written: int = 0
     replayed: int = Field(default=0, description="versions replayed to write them")
+    first_replayed: str | None = Field(
+        default=None, description="the first version replayed (the ones before it were current)"
+    )
     error: ErrorInfo | None = None
 
 
@@ -306,3 +349,16 @@ class FleetReport(_Model):
     # summary is only known at the end.
     reports: list[Report]
     summary: FleetSummary
+
+
+def now() -> str:
+    """Report timestamp; SOURCE_DATE_EPOCH pins it for reproducible output."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = (
+        datetime.fromtimestamp(int(epoch), UTC) if epoch and epoch.isdigit() else datetime.now(UTC)
+    )
+    return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def tool() -> Tool:
+    return Tool(version=__version__)

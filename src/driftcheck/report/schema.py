@@ -11,6 +11,7 @@ from pydantic import BaseModel
 
 
 def report_schema() -> dict[str, Any]:
+    from driftcheck.report.lint import LintReport
     from driftcheck.report.model import (
         ApplyReport,
         DiffReport,
@@ -25,6 +26,7 @@ def report_schema() -> dict[str, Any]:
         "ApplyReport": ApplyReport,
         "SnapshotReport": SnapshotReport,
         "FleetReport": FleetReport,
+        "LintReport": LintReport,
     }
     defs: dict[str, Any] = {}
     for model in models.values():
@@ -38,7 +40,8 @@ def report_schema() -> dict[str, Any]:
         "`driftcheck diff --format json` (DiffReport), `driftcheck apply --format json` "
         "(ApplyReport), `driftcheck snapshot --format json` (SnapshotReport) and "
         "`driftcheck validate` over several databases and `driftcheck merge-reports` "
-        "(FleetReport; `--format jsonl`: one Report per line).",
+        "(FleetReport; `--format jsonl`: one Report per line), and `driftcheck lint --format "
+        "json` (LintReport).",
         "oneOf": [{"$ref": f"#/$defs/{name}"} for name in models],
         "$defs": defs,
     }

@@ -45,12 +45,12 @@ from typing import Any, Literal
 
 from driftcheck.check import Validation, validate
 from driftcheck.compare import Form
-from driftcheck.errors import DatabaseError, DriftcheckError
+from driftcheck.errors import Culprit, DatabaseError, DriftcheckError, trimmed_sql
 from driftcheck.history import History, Store
 from driftcheck.history.base import Write
 from driftcheck.ignore import ignore_objects
 from driftcheck.migrations.model import Migration, Statement
-from driftcheck.plan import footprint, segments_of
+from driftcheck.planner import footprint, segments_of
 from driftcheck.replay import ObjectKey, object_key
 from driftcheck.report.model import PlanEntry
 from driftcheck.settings import Settings
@@ -60,6 +60,7 @@ from driftcheck.sqlite.connect import (
     locked_error,
     register_functions,
 )
+from driftcheck.sqlite.diagnose import Witness
 from driftcheck.sqlite.introspect import read_objects
 from driftcheck.versions import version_key
 
@@ -77,6 +78,7 @@ class ApplyRefused(DriftcheckError):
     """The plan or a verification says a person must decide (exit 1)."""
 
     code = "apply_refused"
+    flags: tuple[PlanEntry, ...] = ()  # the plan's flags, when they are the reason
 
 
 @dataclass
@@ -243,11 +245,13 @@ def prepare(
     flags = [e for e in v.report.plan if e.action == "flag"]
     if flags and refuse_flags:
         lines = "\n".join(f"  {e.version or '-'} {e.code}: {e.reason}" for e in flags)
-        raise ApplyRefused(
+        refused = ApplyRefused(
             f"the plan has {len(flags)} flag{'s' if len(flags) != 1 else ''}: a person must "
             f"decide before apply\n{lines}",
             hint=next_steps(flags) + "\n(`driftcheck plan` shows the evidence)",
         )
+        refused.flags = tuple(flags)
+        raise refused
     migrations = v.expected.migrations
     limit = None
     if to is not None:
@@ -593,10 +597,11 @@ class _Run:
                 how = "applied"
                 before = self.forms()
                 violations = set(conn.execute("PRAGMA foreign_key_check").fetchall())
+                witness = self.witness(step)
                 for stmt in m.statements:
                     if _skipped_statement(stmt.sql):
                         continue
-                    _execute(conn, m, stmt)
+                    _execute(conn, m, stmt, witness=witness)
                 self.verify(before, step)
                 _foreign_keys(conn, m, violations)
             ms = int((time.monotonic() - started) * 1000)
@@ -612,6 +617,10 @@ class _Run:
             self._known = None  # rolled back: what was read is no longer true
             _rollback(conn)
             raise
+
+    def witness(self, step: Step) -> Witness:
+        """Explains a statement of `step` that fails, from the expected states before it."""
+        return Witness(self.conn, step.migration, self.states[: step.index], live=True)
 
     def _history(self, m: Migration) -> History | None:
         """The history read inside the open transaction; None when `m` is recorded already."""
@@ -639,10 +648,11 @@ class _Run:
         violations = set(conn.execute("PRAGMA foreign_key_check").fetchall())
         started = time.monotonic()
         try:
+            witness = self.witness(step)
             for stmt in m.statements:
                 if _skipped_statement(stmt.sql, outside=True):
                     continue
-                _execute(conn, m, stmt, outside=True)
+                _execute(conn, m, stmt, outside=True, witness=witness)
             if conn.in_transaction:  # the migration opened a transaction and left it open
                 conn.execute("COMMIT")
             self._known = None
@@ -715,9 +725,15 @@ _OUTSIDE = (
 
 
 def _execute(
-    conn: sqlite3.Connection, m: Migration, stmt: Statement, outside: bool = False
+    conn: sqlite3.Connection,
+    m: Migration,
+    stmt: Statement,
+    outside: bool = False,
+    witness: Witness | None = None,
 ) -> None:
     try:
+        if witness is not None:
+            witness.before(stmt)
         conn.execute(stmt.sql).fetchall()
     except sqlite3.Error as exc:
         hint = (
@@ -728,9 +744,18 @@ def _execute(
             hint = _OUTSIDE
         if "constraint failed" in str(exc):
             hint = "existing rows violate it; " + hint
+        culprit = Culprit(
+            version=m.version,
+            file=stmt.file,
+            statement=stmt.number,
+            line=stmt.line,
+            sql=trimmed_sql(stmt.sql),
+            reason=witness.explain(stmt, exc) if witness is not None else None,
+        )
         raise ApplyError(
             f"version {m.version} ({stmt.file}), statement {stmt.number} (line {stmt.line}): {exc}",
             hint=hint,
+            culprit=culprit,
         ) from None
 
 
@@ -747,4 +772,5 @@ def _foreign_keys(
             if outside
             else "the version was rolled back; fix the orphaned rows, then apply again",
             code="foreign_key_check",
+            culprit=Culprit(version=m.version, file=m.files[0] if m.files else None),
         )

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from driftcheck.changes import Change, severe
 from driftcheck.compare import Form
-from driftcheck.diff import diff_schemas
+from driftcheck.differ import diff_schemas
 from driftcheck.effective import rank
 from driftcheck.history import History, Store
 from driftcheck.history.base import store_label

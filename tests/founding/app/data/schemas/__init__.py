@@ -1,0 +1,1 @@
+"""The founding app's schema registry, rebuilt for driftcheck's tests (tests/founding)."""
