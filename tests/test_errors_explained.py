@@ -62,7 +62,10 @@ def test_a_skipped_create_if_not_exists_is_named_with_the_column_it_lacks(cli, t
         "code": "replay_failed",
         "message": "version 0014 (0014_feedback_users.sql), statement 3 (line 7): "
         "no such column: user_id",
-        "hint": "fix the migration, or check that the migrations run in this order",
+        "hint": "CREATE TABLE IF NOT EXISTS never changes a table that exists: bring "
+        "`feedback_events` to the new definition with ALTER TABLE feedback_events ADD COLUMN "
+        "..., or rebuild it (create the new table, copy the rows, drop the old one, rename the "
+        "new one), in this version",
         "version": "0014",
         "file": "0014_feedback_users.sql",
         "statement": 3,
@@ -77,7 +80,7 @@ def test_a_skipped_create_if_not_exists_is_named_with_the_column_it_lacks(cli, t
         "  7 | CREATE INDEX feedback_events_user",
         "  8 |   ON feedback_events(user_id);",
         f"  why: {why}",
-        "  hint: fix the migration, or check that the migrations run in this order",
+        f"  hint: {error['hint']}",
     ]
 
 
@@ -108,6 +111,7 @@ def test_no_such_table_after_a_rename_names_the_version_and_the_new_name(cli, tm
     )
     assert error["message"].endswith("no such table: main.users")
     assert error["reason"] == "version 0002 renamed `users` to `accounts`"
+    assert error["hint"] == "refer to `users` by its new name, or reorder the versions"
     assert (error["version"], error["statement"], error["line"]) == ("0003", 1, 1)
 
 
@@ -174,6 +178,7 @@ def test_already_exists_names_the_version_that_created_it(cli, tmp_path, second,
     )
     assert error["message"].endswith(message)
     assert error["reason"] == reason
+    assert error["hint"].startswith("if the existing definition is the one wanted, drop this")
     assert f"  why: {reason}" in text.stderr
 
 
@@ -210,6 +215,7 @@ def test_duplicate_column_names_who_added_it(cli, tmp_path, files, reason):
     _, error = failing(cli, tmp_path, files)
     assert "duplicate column name: email" in error["message"]
     assert error["reason"] == reason
+    assert error["hint"].endswith("is there already: drop this ADD COLUMN, or rebuild the table")
 
 
 def test_no_such_function_keeps_the_replay_functions_hint(cli, tmp_path):
@@ -324,6 +330,7 @@ def test_apply_names_a_table_no_version_creates(cli, tmp_path):
     )
     assert error["message"].endswith("table audit already exists")
     assert error["reason"] == reason
+    assert error["hint"].startswith("the database has it, and the migrations did not make it")
     assert f"  why: {reason}" in text.stderr
 
 

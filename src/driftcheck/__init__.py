@@ -54,22 +54,9 @@ __all__ = [
     "validate",
 ]
 
-_API = frozenset(
-    {
-        "ApplyResult",
-        "ApplyRun",
-        "Inspection",
-        "apply",
-        "diff",
-        "inspect",
-        "lint",
-        "plan",
-        "plan_sql",
-        "snapshot",
-        "validate",
-    }
-)
+# Where each public name lives: driftcheck.api unless listed here.
 _REPORTS = frozenset({"DiffReport", "Report", "SnapshotReport"})
+_API = frozenset(__all__) - _REPORTS - {"DriftcheckError", "__version__"}
 
 
 def __getattr__(name: str) -> Any:

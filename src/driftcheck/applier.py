@@ -744,13 +744,16 @@ def _execute(
             hint = _OUTSIDE
         if "constraint failed" in str(exc):
             hint = "existing rows violate it; " + hint
+        reason, fix = witness.explain(stmt, exc) if witness is not None else (None, None)
+        if fix is not None:
+            hint = f"{fix}; {hint}"
         culprit = Culprit(
             version=m.version,
             file=stmt.file,
             statement=stmt.number,
             line=stmt.line,
             sql=trimmed_sql(stmt.sql),
-            reason=witness.explain(stmt, exc) if witness is not None else None,
+            reason=reason,
         )
         raise ApplyError(
             f"version {m.version} ({stmt.file}), statement {stmt.number} (line {stmt.line}): {exc}",

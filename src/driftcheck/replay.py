@@ -28,7 +28,7 @@ from driftcheck.model import (
 )
 from driftcheck.normalize import fold
 from driftcheck.sqlite.connect import FunctionStub, open_memory
-from driftcheck.sqlite.diagnose import Failure, explain, function_hint
+from driftcheck.sqlite.diagnose import Failure, advice, explain, function_hint
 from driftcheck.sqlite.introspect import Master, read_objects
 from driftcheck.sqlite.statements import Skipped, skipped_create
 
@@ -133,11 +133,14 @@ def replay_error(
     exc: sqlite3.Error,
     label: str | None = None,
     reason: str | None = None,
+    fix: str | None = None,
 ) -> ReplayError:
     where = label or (f"version {m.version} ({stmt.file})" if m else stmt.file)
     message = f"{where}, statement {stmt.number} (line {stmt.line}): {exc}"
-    hint = function_hint(str(exc)) or (
-        "fix the migration, or check that the migrations run in this order"
+    hint = (
+        function_hint(str(exc))
+        or fix
+        or "fix the migration, or check that the migrations run in this order"
     )
     culprit = Culprit(
         version=m.version if m else None,
@@ -240,7 +243,8 @@ class Replayer:
         """The error for a failed statement, with why it failed when the states tell."""
         history = self.history if self.history and self.history[-1] is state else [state]
         failure = Failure(str(exc), stmt, m.statements, m.version, history, self.skipped, self.conn)
-        return replay_error(m, stmt, exc, reason=explain(failure))
+        reason = explain(failure)
+        return replay_error(m, stmt, exc, reason=reason, fix=advice(failure, reason))
 
     def _finish_transaction(self) -> None:
         # A migration that opened a transaction and never closed it: keep its work.

@@ -85,20 +85,21 @@ class Witness:
         if found is not None:
             self.skipped.append(found)
 
-    def explain(self, stmt: Statement, exc: sqlite3.Error) -> str | None:
+    def explain(self, stmt: Statement, exc: sqlite3.Error) -> tuple[str | None, str | None]:
+        """Why the statement failed, and what to do about it (None: nothing to add)."""
         m = self.migration
-        return explain(
-            Failure(
-                str(exc),
-                stmt,
-                m.statements,
-                m.version,
-                self.history,
-                self.skipped,
-                self.conn,
-                self.live,
-            )
+        failure = Failure(
+            str(exc),
+            stmt,
+            m.statements,
+            m.version,
+            self.history,
+            self.skipped,
+            self.conn,
+            self.live,
         )
+        reason = explain(failure)
+        return reason, advice(failure, reason)
 
 
 def function_hint(error: str) -> str | None:
@@ -148,6 +149,42 @@ def _explain(f: Failure) -> str | None:
     m = _CHECKED.match(error)
     if m:
         return _checked(f, m.group(1), m.group(2), bool(m.group(3)), m.group(4))
+    return None
+
+
+def advice(f: Failure, reason: str | None) -> str | None:
+    """What to do about a failure `explain` accounted for as `reason`; None leaves the
+    caller's general hint."""
+    if reason is None:
+        return None
+    error = f.error
+    if (_NO_SUCH_COLUMN.match(error) or _NO_COLUMN_NAMED.match(error)) and "skipped" in reason:
+        skip = f.skipped[-1] if f.skipped else None
+        table = skip.name if skip is not None else "the table"
+        return (
+            "CREATE TABLE IF NOT EXISTS never changes a table that exists: bring "
+            f"`{table}` to the new definition with ALTER TABLE {table} ADD COLUMN ..., or "
+            "rebuild it (create the new table, copy the rows, drop the old one, rename the "
+            "new one), in this version"
+        )
+    m = _NO_SUCH_TABLE.match(error)
+    if m and "renamed" in reason:
+        return f"refer to `{m.group(1)}` by its new name, or reorder the versions"
+    if (_EXISTS.match(error) or _THERE_IS.match(error)) and f.live:
+        return (
+            "the database has it, and the migrations did not make it: look at what it holds, "
+            "then rename or drop it by hand (or, if it is this version's own work done by "
+            "hand, record the version: driftcheck resolve VERSION --as applied)"
+        )
+    if _EXISTS.match(error) or _THERE_IS.match(error):
+        return (
+            "if the existing definition is the one wanted, drop this statement; otherwise "
+            "change the existing object (ALTER, or DROP and CREATE) instead of creating it "
+            "again"
+        )
+    m = _DUPLICATE_COLUMN.match(error)
+    if m:
+        return f"`{m.group(1)}` is there already: drop this ADD COLUMN, or rebuild the table"
     return None
 
 
