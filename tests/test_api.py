@@ -194,6 +194,20 @@ def test_import_driftcheck_loads_nothing_heavy() -> None:
     assert out.stdout.splitlines() == ["[]", "True True"]
 
 
+def test_the_public_names_stay_the_api_after_every_module_is_imported() -> None:
+    """A submodule named like a function (driftcheck/apply.py) would replace it on the
+    package once imported: `driftcheck.apply(...)` would then call a module."""
+    import importlib
+    import pkgutil
+
+    for info in pkgutil.walk_packages(driftcheck.__path__, "driftcheck."):
+        if not info.name.endswith(("python_child", "__main__")):
+            importlib.import_module(info.name)
+    for name in driftcheck.__all__:
+        if name[0].islower() and not name.startswith("__"):
+            assert callable(getattr(driftcheck, name)), name
+
+
 def test_unknown_attribute_is_an_attribute_error() -> None:
     with pytest.raises(AttributeError):
         driftcheck.no_such_thing  # noqa: B018

@@ -954,3 +954,99 @@ def test_statements_are_placed_in_order_and_by_prefix(project: Path) -> None:
         [("dc_place.py", 4)],  # the same text as version 1's, on its own line
         [("dc_place.py", 7)],  # a literal split over two source lines
     ]
+
+
+SEVERAL = """
+from dataclasses import dataclass
+
+
+@dataclass
+class V:
+    version: int
+    sql_statements: list
+    rollback_statements: list | None = None
+
+
+OTHER = {
+    1: V(1, ["CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT)"]),
+    2: V(2, ["ALTER TABLE users ADD COLUMN name TEXT"]),
+}
+
+REG = {
+    1: V(1, ["CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT)"]),
+    2: V(2, ["CREATE INDEX users_email ON users(email)"]),
+    3: V(3, ["ALTER TABLE users ADD COLUMN age INT"],
+         rollback_statements=["CREATE INDEX users_email ON users(email)"]),
+    4: V(4, ["CREATE INDEX users_email ON users(email)",
+             "ALTER TABLE users ADD COLUMN name TEXT"]),
+}
+"""
+
+
+def test_statements_are_placed_in_their_own_registry_past_rollbacks(project: Path) -> None:
+    """The same SQL text stands several times in the module (another registry, a rollback,
+    an earlier version): each statement is placed where its own version writes it."""
+    write_module(project, "dc_many.db", SEVERAL)
+    ms = load_migrations("python:dc_many.db:REG")
+    lines = {m.version: [(s.file, s.line) for s in m.statements] for m in ms.migrations}
+    f = "dc_many/db.py"
+    assert lines == {
+        "1": [(f, 18)],
+        "2": [(f, 19)],
+        "3": [(f, 20)],
+        "4": [(f, 22), (f, 23)],
+    }
+    other = load_migrations("python:dc_many.db:OTHER")
+    assert [s.line for m in other.migrations for s in m.statements] == [13, 14]
+
+
+def test_a_replay_error_points_at_the_line_of_the_failing_version(project: Path, cli) -> None:
+    write_module(project, "dc_many.db", SEVERAL)
+    r = cli("snapshot", "--migrations", "python:dc_many.db:REG", "--out", "exp")
+    assert r.exit_code == 2
+    assert "version 4 (dc_many/db.py), statement 1 (line 22): index users_email already" in (
+        r.stderr
+    )
+
+
+def test_an_empty_registry_is_an_error(project: Path) -> None:
+    write_module(project, "dc_empty.db", "REGISTRY = {}\nFILLED = []\n")
+    err = load_error("python:dc_empty.db:REGISTRY")
+    assert err.message == "python:dc_empty.db:REGISTRY: holds no migrations"
+    assert "register" in (err.hint or "")
+
+
+@pytest.mark.parametrize(
+    ("source", "hint"),
+    [
+        ("import dc_not_installed_xyz\nR = []\n", "not installed"),
+        ("R = [\n", "syntax"),
+        ("raise RuntimeError('no config')\n", "shows the traceback"),
+    ],
+    ids=["dependency", "syntax", "raises"],
+)
+def test_the_import_hint_fits_the_failure(project: Path, source: str, hint: str) -> None:
+    write_module(project, "dc_broken.db", source)
+    err = load_error("python:dc_broken.db:R")
+    assert "cannot import module 'dc_broken.db'" in err.message
+    assert hint in (err.hint or "")
+    missing = load_error("python:dc_nowhere.db:R")
+    assert "project directory" in (missing.hint or "")
+
+
+def test_a_python_source_in_the_config_imports_from_the_config_files_directory(
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As the config's paths are relative to its file, so is its python: source: run from a
+    subdirectory, the project's modules are found."""
+    write_module(tmp_path, "dc_cfgapp.reg", 'R = [{"version": 1, "sql": "CREATE TABLE a (x)"}]\n')
+    (tmp_path / "driftcheck.toml").write_text('migrations = "python:dc_cfgapp.reg:R"\n')
+    sub = tmp_path / "deeper" / "sub"
+    sub.mkdir(parents=True)
+    monkeypatch.chdir(sub)
+    r = cli("lint")
+    assert r.exit_code == 0, r.stderr
+    assert "python:dc_cfgapp.reg:R (python, 1 version" in r.stdout
+    # Given on the command line, the source is imported from the working directory only.
+    r = cli("lint", "--migrations", "python:dc_cfgapp.reg:R")
+    assert r.exit_code == 2 and "cannot import module 'dc_cfgapp.reg'" in r.stderr

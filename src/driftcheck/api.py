@@ -437,11 +437,12 @@ def lint(
     remains. `ignore`: codes left out, on top of the config's `[lint] ignore`."""
     from driftcheck.errors import ConfigError
     from driftcheck.expected import load_baseline, load_migrations
-    from driftcheck.lint import lint as run
-    from driftcheck.lint import lint_report
+    from driftcheck.linter import lint as run
+    from driftcheck.linter import lint_report
     from driftcheck.report.lint import RULES
 
-    codes = [code.upper() for code in ignore]
+    # "DC201,DC202" is two codes, as in [lint] ignore's list.
+    codes = [c.strip().upper() for item in ignore for c in item.split(",") if c.strip()]
     for code in codes:
         if code not in RULES:
             raise ConfigError(
@@ -618,7 +619,18 @@ def snapshot(
     if check:
         reasons = snapshots.staleness(directory, mset, baseline)
         return SnapshotReport(status="stale" if reasons else "current", reasons=reasons, **common)
-    result = snapshots.snapshot(directory, mset, baseline, s.functions, s.progress)
+    try:
+        result = snapshots.snapshot(directory, mset, baseline, s.functions, s.progress)
+    except OSError as exc:
+        from driftcheck.errors import SnapshotError
+
+        where = exc.filename or directory
+        raise SnapshotError(
+            f"--out {directory}: cannot write the expected schemas: {where}: {exc.strerror or exc}",
+            hint="choose a directory driftcheck can create and write (--out DIR, or "
+            "`expected_schemas` in the config)",
+            code="snapshot_unwritable",
+        ) from None
     if result.replayed_from is None:
         return SnapshotReport(status="current", **common)
     return SnapshotReport(

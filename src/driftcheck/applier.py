@@ -242,6 +242,10 @@ def prepare(
             hint="choose one with --history (not none)",
             code="usage",
         )
+    if v.history is not None and not v.history.exists:
+        # A store driftcheck cannot create (an application's own table) says so now,
+        # before apply announces anything or creates the database.
+        v.store.create()
     flags = [e for e in v.report.plan if e.action == "flag"]
     if flags and refuse_flags:
         lines = "\n".join(f"  {e.version or '-'} {e.code}: {e.reason}" for e in flags)

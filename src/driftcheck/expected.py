@@ -101,7 +101,16 @@ def load_migrations(s: Settings) -> MigrationSet:
 
     # [migrations.python] field names apply to a --migrations python:... flag too.
     fields = PythonFields(**s.config.migrations_python.model_dump())
-    return load(s.migrations, s.migrations_format, s.migrations_pattern, python_fields=fields)
+    # A python: source set in the config file imports from the file's directory (the
+    # project's), as its paths are relative to it, wherever driftcheck runs from.
+    root = str(Path(s.config.source).parent) if origin else None
+    return load(
+        s.migrations,
+        s.migrations_format,
+        s.migrations_pattern,
+        python_fields=fields,
+        python_root=root,
+    )
 
 
 def load_baseline(s: Settings) -> Baseline | None:

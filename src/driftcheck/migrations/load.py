@@ -60,13 +60,15 @@ def load_migrations(
     pattern: str | None = None,
     *,
     python_fields: PythonFields | None = None,
+    python_root: str | None = None,
 ) -> MigrationSet:
     """Load the migrations of `source`: a directory, or `python:package.module:attribute`.
 
     `fmt` is "auto" (detect the convention) or one of FORMAT_CHOICES; a `pattern`
     (regex with named groups version, name, optional direction) implies "pattern".
-    `python_fields` names a Python source's fields (`[migrations.python]`); a
-    directory ignores it.
+    `python_fields` names a Python source's fields (`[migrations.python]`) and
+    `python_root` is a directory its modules are imported from besides the working
+    directory; a directory source ignores both.
     """
     source = os.fspath(source)  # a pathlib.Path works too
     fmt = (fmt or "auto").strip().lower()
@@ -86,7 +88,7 @@ def load_migrations(
                 f"--migrations-format {fmt} does not apply to the Python source {source}",
                 hint="drop --migrations-format (or use --migrations-format python)",
             )
-        return load_python_source(source, python_fields)
+        return load_python_source(source, python_fields, python_root)
     if fmt == "python":
         raise MigrationError(
             f"--migrations-format python needs a source like python:package.module:attribute, "

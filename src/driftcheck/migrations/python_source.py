@@ -15,6 +15,7 @@ fields; this side validates it.
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import os
@@ -78,8 +79,12 @@ def _parse_source(source: str) -> tuple[str, str]:
     return m.group("module"), m.group("attr")
 
 
-def _run_child(module: str, attr: str, shown: str, fields: PythonFields) -> dict[str, Any]:
+def _run_child(
+    module: str, attr: str, shown: str, fields: PythonFields, root: str | None = None
+) -> dict[str, Any]:
     extra = [os.getcwd() if p == "" else p for p in sys.path if isinstance(p, str)]
+    if root is not None:
+        extra.insert(0, os.path.abspath(root))
     env = dict(os.environ)
     env["PYTHONDONTWRITEBYTECODE"] = "1"  # never leave a .pyc that could go stale
     env.setdefault("PYTHONIOENCODING", "utf-8")
@@ -129,11 +134,23 @@ def _fail(result: dict[str, Any], shown: str, module: str, attr: str) -> Migrati
     stage = str(result.get("stage"))
     error = str(result.get("error"))
     if stage == "import":
-        return MigrationError(
-            f"{shown}: cannot import module '{module}': {error}",
-            hint="run driftcheck from the project directory, or add the module's directory "
-            "to PYTHONPATH",
-        )
+        missing = re.search(r"No module named '([\w.]+)'", error)
+        if missing and (module + ".").startswith(missing.group(1) + "."):
+            hint = (
+                "run driftcheck from the project directory (or set `migrations` in its "
+                "driftcheck.toml), or add the module's directory to PYTHONPATH"
+            )
+        elif missing:
+            hint = (
+                f"the module imports {missing.group(1)}, which is not installed in the Python "
+                f"driftcheck runs with ({sys.executable}): install it there, or run the "
+                "driftcheck installed in the project's environment"
+            )
+        elif error.startswith(("SyntaxError", "IndentationError", "TabError")):
+            hint = f"fix the module's syntax (`python -c 'import {module}'` shows where)"
+        else:
+            hint = f"importing it failed; `python -c 'import {module}'` shows the traceback"
+        return MigrationError(f"{shown}: cannot import module '{module}': {error}", hint=hint)
     if stage == "attribute":
         return MigrationError(
             f"{shown}: cannot get '{attr}' from module '{module}': {error}",
@@ -309,69 +326,145 @@ def _where(index: int, record: dict[str, Any]) -> str:
     return f"item #{index + 1} ({record.get('label')})"
 
 
+@dataclass(frozen=True, slots=True)
+class _Literal:
+    """A string literal of the module: where it starts, and its value."""
+
+    start: int  # 1-based line of its first character
+    end: int  # and of its last
+    value: str
+    rollback: bool  # under a rollback field (`rollback_statements=[...]`, `"down": ...`)
+
+
 class _Locator:
     """Where statements are in the module's source file, for messages that point there.
 
-    A statement's first line (or, when a literal is split across source lines, its
-    first PREFIX characters) is looked for in the file's text, after the statement
-    placed before it (registries are written in order), else from the top. A
-    statement built at run time is not found and keeps the `python:module:attr#version`
-    label; the SQL and its checksum never change.
+    The file's string literals are read with `ast`; a statement is placed at the literal
+    that holds its first line, searched in the definition of the attribute first (a
+    module can hold several registries), after the statement placed before it
+    (registries are written in order), never in a rollback field (a rollback often
+    repeats an earlier version's SQL). A statement built at run time is not found and
+    keeps the `python:module:attr#version` label; the SQL and its checksum never change.
     """
 
-    MIN_LENGTH = 12  # shorter first lines ("END;", ")") match too much
-    PREFIX = 40
+    MIN_LENGTH = 8  # shorter first lines ("END;", ")") match too much
 
-    def __init__(self, path: str | None) -> None:
+    def __init__(self, path: str | None, attr: str, rollback_fields: tuple[str, ...]) -> None:
         self.shown: str | None = None
-        self.text = ""
-        self.after = 0  # where the last placed statement was found
+        self.literals: list[_Literal] = []
+        self.span = (0, 0)  # the literals of the attribute's definition: [start, end)
+        self.after = 0  # the literal of the last placed statement
+        self.offset = 0  # and where in its value that statement ended
         if not path:
             return
         try:
-            self.text = Path(path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+            tree = ast.parse(Path(path).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
             return
         try:
             self.shown = Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
         except ValueError:
             self.shown = path
+        self._collect(tree, False, set(rollback_fields))
+        self.literals.sort(key=lambda lit: lit.start)
+        lines = _definition(tree, attr.split("."))
+        if lines is not None:
+            inside = [i for i, lit in enumerate(self.literals) if lines[0] <= lit.start <= lines[1]]
+            if inside:
+                self.span = (inside[0], inside[-1] + 1)
+                self.after = inside[0]
 
-    def _find(self, first: str) -> int:
-        for probe in (first, first[: self.PREFIX] if len(first) > self.PREFIX else None):
-            if probe is None or len(probe) < self.MIN_LENGTH:
-                continue
-            at = self.text.find(probe, self.after)
-            if at < 0:
-                at = self.text.find(probe)
-            if at >= 0:
-                self.after = at + len(probe)
-                return at
-        return -1
+    def _collect(self, node: ast.AST, rollback: bool, fields: set[str]) -> None:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            end = node.end_lineno or node.lineno
+            self.literals.append(_Literal(node.lineno, end, node.value, rollback))
+            return
+        if isinstance(node, ast.JoinedStr):  # an f-string: its text is made at run time
+            return
+        if isinstance(node, ast.keyword):
+            self._collect(node.value, rollback or node.arg in fields, fields)
+            return
+        if isinstance(node, ast.Dict):
+            for key, value in zip(node.keys, node.values, strict=True):
+                named = isinstance(key, ast.Constant) and key.value in fields
+                if key is not None:
+                    self._collect(key, rollback, fields)
+                self._collect(value, rollback or named, fields)
+            return
+        for child in ast.iter_child_nodes(node):
+            self._collect(child, rollback, fields)
+
+    def _find(self, first: str) -> tuple[int, int] | None:
+        """The literal holding `first` and the line it is on, searching from `after`,
+        then the attribute's definition, then the whole file."""
+        n = len(self.literals)
+        for pass_, (lo, hi) in enumerate(
+            ((self.after, self.span[1]), (self.span[0], self.span[1]), (0, n))
+        ):
+            for i in range(lo, hi):
+                lit = self.literals[i]
+                if lit.rollback:
+                    continue
+                # Within the literal of the last statement, only after it.
+                at = lit.value.find(first, self.offset if pass_ == 0 and i == lo else 0)
+                if at >= 0:
+                    self.after, self.offset = i, at + len(first)
+                    # The value's newlines are the source's, unless they were escapes.
+                    return i, min(lit.start + lit.value.count("\n", 0, at), lit.end)
+        return None
 
     def place(self, statements: list[Statement]) -> list[Statement]:
         if self.shown is None:
             return statements
         placed: list[Statement] = []
         for stmt in statements:
-            at = self._find(stmt.sql.split("\n", 1)[0].strip())
-            if at < 0:
+            first = stmt.sql.split("\n", 1)[0].strip()
+            found = self._find(first) if len(first) >= self.MIN_LENGTH else None
+            if found is None:
                 placed.append(stmt)
                 continue
-            line = self.text.count("\n", 0, at) + 1
+            _, line = found
             placed.append(Statement(sql=stmt.sql, file=self.shown, line=line, number=stmt.number))
         return placed
 
 
-def load_python_source(source: str, fields: PythonFields | None = None) -> MigrationSet:
+def _definition(tree: ast.Module, path: list[str]) -> tuple[int, int] | None:
+    """The lines of the statement defining `path` (ATTR, or Class.ATTR) in the module."""
+    body: list[ast.stmt] = tree.body
+    found: tuple[int, int] | None = None
+    for name in path:
+        found = None
+        for node in body:
+            targets: list[ast.expr] = []
+            if isinstance(node, ast.Assign):
+                targets = node.targets
+            elif isinstance(node, ast.AnnAssign):
+                targets = [node.target]
+            named = any(isinstance(t, ast.Name) and t.id == name for t in targets) or (
+                isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+                and node.name == name
+            )
+            if named:
+                found = (node.lineno, node.end_lineno or node.lineno)
+                body = node.body if isinstance(node, ast.ClassDef) else []
+        if found is None:
+            return None
+    return found
+
+
+def load_python_source(
+    source: str, fields: PythonFields | None = None, root: str | None = None
+) -> MigrationSet:
+    """`root`: a directory to import from besides the working directory (the config
+    file's, when the source is set there)."""
     module, attr = _parse_source(source)
     shown = f"{PYTHON_PREFIX}{module}:{attr}"
     config = fields or PythonFields()
-    result = _run_child(module, attr, shown, config)
+    result = _run_child(module, attr, shown, config, root)
     if not result.get("ok"):
         raise _fail(result, shown, module, attr)
 
-    locator = _Locator(result.get("file"))
+    locator = _Locator(result.get("file"), attr, config.tried("rollback"))
     migrations: list[Migration] = []
     seen: dict[object, str] = {}
     for index, record in enumerate(result["items"]):
@@ -409,6 +502,13 @@ def load_python_source(source: str, fields: PythonFields | None = None) -> Migra
                 rollback_sql=rollback,
                 rollback_statements=rollback_statements,
             )
+        )
+    if not migrations:
+        # The registry's failure mode: the modules that fill it were not imported.
+        raise MigrationError(
+            f"{shown}: holds no migrations",
+            hint=f"{attr} is empty when {module} alone is imported: does it import the "
+            "modules that register the versions?",
         )
     migrations.sort(key=lambda m: version_key(m.version))
     return MigrationSet(source=source, format="python", migrations=tuple(migrations))

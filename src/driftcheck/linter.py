@@ -475,8 +475,12 @@ class _Linter(Replayer):
         for (child, target, n), (parent, fk) in sorted(_missing_targets(after).items()):
             if (child, target, n) in was:
                 continue
-            step = _last(steps, _touching(("table", child))) or _last(
-                steps, _removing(("table", target))
+            # The statement that made the key point there (a RENAME rewrites the keys of
+            # the tables that refer to the renamed one), else the one that removed it.
+            step = (
+                _last(steps, _referring(("table", child), fk.ref_table))
+                or _last(steps, _removing(("table", target)))
+                or _last(steps, _touching(("table", child)))
             )
             message = (
                 f"foreign key of `{parent.name}` ({', '.join(fk.columns)}) refers to table "
@@ -626,6 +630,21 @@ def _touching(key: ObjectKey) -> Callable[[_Step], bool]:
 
 def _removing(key: ObjectKey) -> Callable[[_Step], bool]:
     return lambda s: s.gone(key)
+
+
+def _referring(key: ObjectKey, name: str) -> Callable[[_Step], bool]:
+    """A step after which `key`'s CREATE text names `name`, and before which it did not."""
+    word = re.compile(rf"(?<![\w$]){re.escape(name)}(?![\w$])", re.IGNORECASE)
+
+    def test(s: _Step) -> bool:
+        if not s.touched(key):
+            return False
+        was = s.before.get(key)
+        return bool(word.search(s.after[key][3] or "")) and not (
+            was is not None and word.search(was[3] or "")
+        )
+
+    return test
 
 
 def _blame_view(steps: Sequence[_Step], key: ObjectKey, view: View) -> _Step | None:
