@@ -611,3 +611,30 @@ def test_without_the_algorithm_no_checksum_is_a_mismatch():
     history = History("table", "_aico_migration_history", True)
     insert = store.record(m, "applied", 0, history)[0]
     assert "sha256:" + DIGEST in insert[1]  # driftcheck's own, self-describing form
+
+
+def test_a_stale_version_pointer_is_drift_and_repair_sets_it(cli, tmp_path):
+    """The app reads its pointer to decide what to apply: a pointer behind the history
+    would make it apply a recorded version again. That is drift, and repair fixes it."""
+    db = aico(tmp_path, applied_by_app=3)
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE _aico_schema_metadata SET value = '2' WHERE key = 'schema_version'")
+    conn.commit()
+    conn.close()
+    r = cli("plan", "--db", str(db), "--format", "json")
+    assert r.exit_code == 1, r.stdout + r.stderr
+    report = json.loads(r.stdout)
+    assert report["status"] == "drift"
+    assert report["history"]["pointer"] == "2" and report["history"]["pointer_stale"] is True
+    text = cli("validate", "--db", str(db))
+    assert "the version pointer says 2, the history records 3" in text.stdout
+    assert cli("apply", "--db", str(db), "--yes", "--no-backup").exit_code == 0  # no version
+    r = cli("repair", "--db", str(db), "--yes", "--no-backup")
+    assert r.exit_code == 0, r.stdout + r.stderr
+    assert "set the version pointer to 3 (it says 2)" in r.stdout
+    meta = metadata(db)
+    assert meta["schema_version"]["value"] == "3"
+    assert re.fullmatch(SQLITE_TIME, meta["schema_version"]["updated_at"])
+    assert meta["schema_version"]["updated_at"] != OLD
+    again = cli("validate", "--db", str(db), "--format", "json")
+    assert again.exit_code == 0 and json.loads(again.stdout)["history"]["pointer_stale"] is False

@@ -215,6 +215,29 @@ def test_a_key_set_twice_is_named_with_both_lines(cli, tmp_path):
     assert "Cannot overwrite" not in r.stderr
 
 
+def test_a_table_declared_twice_is_named_with_both_lines(cli, tmp_path):
+    config = tmp_path / "driftcheck.toml"
+    config.write_text('[history]\nkind = "table"\n[lint]\nignore = []\n[history]\ntable = "x"\n')
+    r = cli("validate")
+    assert_usage_error(r, "the table [history] is declared twice (lines 1 and 5)", "merge the two")
+    assert "Cannot declare" not in r.stderr
+
+
+def test_a_python_source_string_and_its_fields_table_clash_with_advice(cli, tmp_path):
+    """The TOML pitfall of a python: source with field names: `migrations` cannot be both
+    a string and the table [migrations.python]."""
+    config = tmp_path / "driftcheck.toml"
+    config.write_text('migrations = "python:app.reg:REG"\n\n[migrations.python]\nsql = "up"\n')
+    r = cli("lint")
+    assert_usage_error(
+        r,
+        "`migrations` is set as a value (line 1) and as a table ([migrations.python], line 3)",
+        '[migrations] source = "python:..."',
+        "[migrations_python]",
+    )
+    assert "Cannot overwrite" not in r.stderr
+
+
 def test_a_key_set_twice_in_a_section(cli, tmp_path):
     config = tmp_path / "driftcheck.toml"
     config.write_text('[history]\nkind = "table"\ntable = "a"\nkind = "none"\n')

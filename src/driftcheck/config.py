@@ -427,17 +427,21 @@ def _read(p: Path) -> dict[str, Any]:
 
 
 _OVERWRITE = re.compile(r"Cannot overwrite a value \(at line (?P<line>\d+), column \d+\)")
+_DECLARED_TWICE = re.compile(r"Cannot declare .* twice \(at line (?P<line>\d+), column \d+\)")
 _KEY_LINE = re.compile(r"""\s*(?P<key>[A-Za-z0-9_.\-"' ]+?)\s*=""")
 
 
 def _set_twice(text: str, error: str) -> tuple[str, str] | None:
     """A key set twice, as tomllib reports it ("Cannot overwrite a value (at line 3,
     column 15)", naming no key): the key, both lines, and what to do; None otherwise."""
-    m = _OVERWRITE.fullmatch(error)
+    m = _OVERWRITE.fullmatch(error) or _DECLARED_TWICE.fullmatch(error)
     lines = text.splitlines()
     if m is None or not 0 < int(m.group("line")) <= len(lines):
         return None
     line = int(m.group("line"))
+    header = _HEADER.match(lines[line - 1])
+    if header is not None:
+        return _table_twice(lines, line, header.group("name"))
     k = _KEY_LINE.match(lines[line - 1])
     if k is None:
         return None
@@ -458,6 +462,49 @@ def _set_twice(text: str, error: str) -> tuple[str, str] | None:
         else f"keep one `{key} = ...` line"
     )
     return f"`{key}` is set twice ({where}); a key may appear once per table", fix
+
+
+_HEADER = re.compile(r"\s*\[(?P<name>[A-Za-z0-9_.\- ]+)\]\s*(?:#.*)?$")
+
+
+def _table_twice(lines: list[str], line: int, name: str) -> tuple[str, str] | None:
+    """A table header that clashes with what came before: the same table declared again,
+    or a key above that already holds a value where the table would go."""
+    dotted = [part.strip() for part in name.split(".")]
+    for n in range(line - 1, 0, -1):
+        other = _HEADER.match(lines[n - 1])
+        if other is not None and [p.strip() for p in other.group("name").split(".")] == dotted:
+            return (
+                f"the table [{name}] is declared twice (lines {n} and {line})",
+                f"merge the two [{name}] tables into one",
+            )
+    # `migrations = "..."` at the top, then [migrations.python]: the key's value is a
+    # string, and a table cannot go inside it.
+    table: list[str] = []
+    for n in range(1, line):
+        text = lines[n - 1]
+        other = _HEADER.match(text)
+        if other is not None:
+            table = [p.strip() for p in other.group("name").split(".")]
+            continue
+        k = _KEY_LINE.match(text)
+        if k is None:
+            continue
+        key = [*table, k.group("key").strip()]
+        if dotted[: len(key)] == key:
+            shown = ".".join(key)
+            hint = f"set `{shown}` in one place: inside [{'.'.join(key)}], or as one value"
+            if key == ["migrations"]:
+                hint = (
+                    'write the source inside the table: [migrations] source = "python:..." '
+                    '(with [migrations.python] below it), or keep `migrations = "..."` and '
+                    "name the fields in a [migrations_python] table"
+                )
+            return (
+                f"`{shown}` is set as a value (line {n}) and as a table ([{name}], line {line})",
+                hint,
+            )
+    return None
 
 
 def _tool_section(data: dict[str, Any], p: Path) -> dict[str, Any] | None:

@@ -38,8 +38,9 @@ def status_of(
     if severe or plan.count("flag"):
         return "drift"
     if history is not None and history.exists:
-        # A version present but unrecorded is drift: the history tells a lie.
-        if plan.count("record"):
+        # A version present but unrecorded is drift: the history tells a lie. So is a
+        # version pointer that disagrees with it (the application reads the pointer).
+        if plan.count("record") or history.pointer_stale:
             return "drift"
         return "pending" if plan.count("apply") else "clean"
     # No history at all: the status follows the schema alone.
@@ -101,6 +102,7 @@ def history_info(history: History, store: Store | None, expected: Expected) -> H
         recorded_version=history.recorded_version,
         checksum_algorithm=store.checksum_algorithm if store is not None else None,
         pointer=history.pointer,
+        pointer_stale=history.pointer_stale,
         versions=versions,
         notes=list(history.notes),
     )

@@ -301,7 +301,15 @@ def prepare_repair(
     named (`reformatted` or `checksum_mismatch`)."""
     ctx = _Context.load(s, "repair", writing=writing)
     store, history = ctx.store, ctx.history
+    # A version pointer out of step with the history is set to the recorded version.
+    pointer = store.sync_pointer(history) if history.exists else []
+    in_step = (
+        f"set the version pointer to {history.recorded_version or 'nothing'} (it says "
+        f"{history.pointer or 'nothing'})"
+    )
     if store.checksum_algorithm is None or not history.exists:
+        if pointer:
+            return ctx.resolution("repair", in_step, [], pointer)
         why = "has no history yet" if not history.exists else "records no checksums"
         return ctx.resolution(
             "repair", "nothing to repair", [], [], notes=[f"{ctx.label} {why}: nothing to repair"]
@@ -355,9 +363,9 @@ def prepare_repair(
                 f"not repaired: {listed} (checksum_mismatch: the file now gives another "
                 "schema); name it with --version to accept it"
             )
-        if not targets:
+        if not targets and not pointer:
             notes.append(f"no checksum in {ctx.label} differs from its file: nothing to repair")
-    writes: list[Write] = []
+    writes: list[Write] = list(pointer)
     for i in targets:
         m = ctx.migration(i)
         recorded = history.entry(m.version)
@@ -365,6 +373,8 @@ def prepare_repair(
         writes += store.set_checksum(m, recorded, history)
     shown = ", ".join(ctx.entry(i).version or "" for i in targets)
     summary = f"accept the current checksum of {shown} in {ctx.label}" if targets else ""
+    if pointer:
+        summary = f"{summary}; {in_step}" if summary else in_step
     summary = summary or "nothing to repair"
     return ctx.resolution(
         "repair",

@@ -65,6 +65,9 @@ class History:
     internal: tuple[str, ...] = ()  # tables that belong to the store: never compared
     notes: list[str] = field(default_factory=list)
     pointer: str | None = None  # the version pointer's value, when configured
+    # The pointer disagrees with the recorded version (the app reads the pointer, so it
+    # would apply again what the history records): `repair` brings it in step.
+    pointer_stale: bool = False
     baseline: str | None = None  # Flyway BASELINE: every version up to it counts as recorded
     # How the store's versions compare with the migrations' (diesel drops dashes).
     key: Callable[[str], VersionKey] = version_key
@@ -145,6 +148,10 @@ class Store:
     # -- resolving what the plan flags (resolve, repair, baseline) ---------------
     # Each writes what the store's own tool writes in the same situation, so the
     # tool keeps working afterwards. A store that cannot do one says so.
+    def sync_pointer(self, history: History) -> list[Write]:
+        """Statements that set a stale version pointer to the recorded version."""
+        return []
+
     def delete_rows(self, stored: str) -> list[Write]:
         """Statements that delete every row of one version, spelled as stored."""
         raise self.cannot("forget a single version")

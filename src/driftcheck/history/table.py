@@ -158,9 +158,11 @@ class TableStore(Store):
                     or recorded is None
                     or version_key(history.pointer) != version_key(recorded)
                 ):
+                    history.pointer_stale = True
                     history.notes.append(
                         f"{pointer.table}.{pointer.key} says {history.pointer or 'nothing'} "
-                        f"but {self.table} records {recorded or 'no version'}"
+                        f"but {self.table} records {recorded or 'no version'} "
+                        "(`driftcheck repair` sets it)"
                     )
         return history
 
@@ -268,6 +270,11 @@ class TableStore(Store):
             )
         ]
         return writes + self._set_pointer(m.version, history) + self._touch()
+
+    def sync_pointer(self, history: History) -> list[Write]:
+        if not history.pointer_stale:
+            return []
+        return self._set_pointer(history.recorded_version, history)
 
     def _set_pointer(self, value: str | None, history: History) -> list[Write]:
         """Keep the version pointer (when configured) at `value`; None removes its row."""

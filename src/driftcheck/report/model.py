@@ -142,6 +142,11 @@ class HistoryInfo(_Model):
     recorded_version: str | None
     checksum_algorithm: str | None = None
     pointer: str | None = Field(default=None, description="the version pointer's value")
+    pointer_stale: bool = Field(
+        default=False,
+        description="the version pointer disagrees with the recorded version (drift; "
+        "`repair` sets it)",
+    )
     versions: list[HistoryVersion] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
 

@@ -170,6 +170,12 @@ def why(report: Report) -> str:
             parts.append("no migration history in the database")
     if s.flags:
         parts.append(f"{s.flags} flagged ({_versions(report, 'flag')})")
+    h = report.history
+    if h is not None and h.pointer_stale:
+        parts.append(
+            f"the version pointer says {h.pointer or 'nothing'}, the history records "
+            f"{h.recorded_version or 'nothing'} (`driftcheck repair` sets it)"
+        )
     return "; ".join(parts) or counts(s)
 
 
