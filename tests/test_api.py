@@ -12,9 +12,9 @@ import threading
 from pathlib import Path
 
 import pytest
-from tests.conftest import EXAMPLES, ROOT, apply_files, make_db
 
 import driftcheck
+from conftest import EXAMPLES, ROOT, apply_files, make_db
 from driftcheck.errors import ConfigError, DriftcheckError
 
 FOUNDING = ROOT / "tests" / "founding"

@@ -425,3 +425,18 @@ def test_the_executable_answers_version_without_importing_typer():
         text=True,
     )
     assert r.returncode == 2 and "'yaml' is not one of" in r.stderr
+
+
+def test_the_status_line_lists_flags_by_reason(cli, tmp_path):
+    db = tmp_path / "flags.db"
+    apply_files(db, sorted(EXAMPLES.glob("*.sql"))[:5])
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA user_version = 9")  # 6 to 9 recorded, and absent
+    conn.execute("CREATE INDEX hand_made ON books(title)")
+    conn.commit()
+    conn.close()
+    r = cli("plan", "--db", str(db), "--migrations", str(EXAMPLES))
+    assert r.exit_code == 1
+    assert (
+        "5 flagged (recorded_but_absent: 0006, 0007, 0008, 0009; unattributed)" in r.stdout
+    ), r.stdout

@@ -111,7 +111,7 @@ def test_no_such_table_after_a_rename_names_the_version_and_the_new_name(cli, tm
     )
     assert error["message"].endswith("no such table: main.users")
     assert error["reason"] == "version 0002 renamed `users` to `accounts`"
-    assert error["hint"] == "refer to `users` by its new name, or reorder the versions"
+    assert error["hint"] == "refer to `users` by its new name, `accounts`"
     assert (error["version"], error["statement"], error["line"]) == ("0003", 1, 1)
 
 

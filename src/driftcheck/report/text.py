@@ -144,12 +144,20 @@ def _reformatted(report: Report) -> str | None:
 
 
 def _versions(report: Report, action: str, limit: int = 6) -> str:
-    names = [
-        (e.version or "") + (f" {e.code}" if action == "flag" else "")
-        for e in report.plan
-        if e.action == action
-    ]
-    names = [n.strip() for n in names]
+    if action == "flag":
+        # By reason: "unknown_version: 1, 2; unattributed".
+        codes: dict[str, list[str]] = {}
+        for e in report.plan:
+            if e.action == "flag":
+                codes.setdefault(e.code, []).append(e.version or "")
+        return "; ".join(
+            code + (f": {_listed([v for v in vs if v], limit)}" if any(vs) else "")
+            for code, vs in codes.items()
+        )
+    return _listed([(e.version or "") for e in report.plan if e.action == action], limit)
+
+
+def _listed(names: list[str], limit: int) -> str:
     return ", ".join(names[:limit]) + (
         f" and {len(names) - limit} more" if len(names) > limit else ""
     )

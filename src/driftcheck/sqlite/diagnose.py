@@ -168,8 +168,9 @@ def advice(f: Failure, reason: str | None) -> str | None:
             "new one), in this version"
         )
     m = _NO_SUCH_TABLE.match(error)
-    if m and "renamed" in reason:
-        return f"refer to `{m.group(1)}` by its new name, or reorder the versions"
+    renamed = re.search(r"renamed `[^`]+` to `([^`]+)`", reason)
+    if m and renamed:
+        return f"refer to `{m.group(1)}` by its new name, `{renamed.group(1)}`"
     if (_EXISTS.match(error) or _THERE_IS.match(error)) and f.live:
         return (
             "the database has it, and the migrations did not make it: look at what it holds, "
