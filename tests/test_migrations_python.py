@@ -1050,3 +1050,18 @@ def test_a_python_source_in_the_config_imports_from_the_config_files_directory(
     # Given on the command line, the source is imported from the working directory only.
     r = cli("lint", "--migrations", "python:dc_cfgapp.reg:R")
     assert r.exit_code == 2 and "cannot import module 'dc_cfgapp.reg'" in r.stderr
+
+
+def test_python_field_names_with_a_directory_source_are_noted(cli, tmp_path: Path) -> None:
+    (tmp_path / "m").mkdir()
+    (tmp_path / "m" / "0001_a.sql").write_text("CREATE TABLE a (x);\n")
+    (tmp_path / "driftcheck.toml").write_text(
+        '[migrations]\nsource = "m"\n[migrations.python]\nsql = "up"\n'
+    )
+    make_db(tmp_path / "a.db", "CREATE TABLE a (x);")
+    r = cli("validate", "--db", "a.db", "--format", "json")
+    assert r.exit_code == 0, r.stderr
+    notes = json.loads(r.stdout)["migrations"]["notes"]
+    assert notes == [
+        "[migrations.python] names fields of a Python source; the migrations are files"
+    ]

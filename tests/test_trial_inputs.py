@@ -243,3 +243,17 @@ def test_a_key_set_twice_in_a_section(cli, tmp_path):
     config.write_text('[history]\nkind = "table"\ntable = "a"\nkind = "none"\n')
     r = cli("validate")
     assert_usage_error(r, "`kind` is set twice", "lines 2 and 4", "keep one `kind = ...` line")
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "guess"),
+    [
+        ('[history]\nknd = "table"\n', "history.knd", "kind"),
+        ('[migrations]\nsource = "m"\n[migrations.python]\nversoin = "v"\n', "versoin", "version"),
+        ('databse = "app.db"\n', "databse", "database"),
+    ],
+)
+def test_an_unknown_key_gets_the_nearest_known_one(cli, tmp_path, text, key, guess):
+    (tmp_path / "driftcheck.toml").write_text(text)
+    r = cli("validate")
+    assert_usage_error(r, "unknown key '", key, f"did you mean {guess!r}?")

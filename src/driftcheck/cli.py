@@ -1391,7 +1391,7 @@ def resolve(
     )
 
 
-@app.command(cls=_Command, short_help="Accept changed migration files' checksums.")
+@app.command(cls=_Command, short_help="Accept changed checksums; set a stale version pointer.")
 def repair(
     versions: Annotated[
         list[str] | None,

@@ -747,9 +747,11 @@ def _explain(exc: ValidationError, p: Path, renamed: dict[str, str] | None = Non
 
     if kind == "extra_forbidden":
         model = _SECTIONS.get(section, Config)
+        close = difflib.get_close_matches(leaf, _known(model).split(", "), n=1)
+        guess = f"did you mean {close[0]!r}? " if close else ""
         return ConfigError(
             f"{where}: unknown key {key!r}",
-            hint=f"known keys here: {_known(model)}",
+            hint=f"{guess}known keys here: {_known(model)}",
             code="config_key",
         )
     under = f" under {_header(p, section)}" if section else ""

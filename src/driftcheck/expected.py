@@ -3,6 +3,7 @@ the project, or from a replay of the migrations."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -97,20 +98,25 @@ def load_migrations(s: Settings) -> MigrationSet:
             f"({Path(s.config.source).parent}); fix it there, or pass --migrations",
             code="migrations_missing",
         )
-    from driftcheck.migrations.python_source import PythonFields
+    from driftcheck.migrations.python_source import SPELLINGS, PythonFields
 
     # [migrations.python] field names apply to a --migrations python:... flag too.
     fields = PythonFields(**s.config.migrations_python.model_dump())
     # A python: source set in the config file imports from the file's directory (the
     # project's), as its paths are relative to it, wherever driftcheck runs from.
     root = str(Path(s.config.source).parent) if origin else None
-    return load(
+    mset = load(
         s.migrations,
         s.migrations_format,
         s.migrations_pattern,
         python_fields=fields,
         python_root=root,
     )
+    if mset.format != "python" and any(fields.tried(r) != SPELLINGS[r] for r in SPELLINGS):
+        # Field names for a directory of files: said, not silently dropped.
+        note = "[migrations.python] names fields of a Python source; the migrations are files"
+        mset = dataclasses.replace(mset, notes=(*mset.notes, note))
+    return mset
 
 
 def load_baseline(s: Settings) -> Baseline | None:
