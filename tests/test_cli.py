@@ -440,3 +440,27 @@ def test_the_status_line_lists_flags_by_reason(cli, tmp_path):
     assert (
         "5 flagged (recorded_but_absent: 0006, 0007, 0008, 0009; unattributed)" in r.stdout
     ), r.stdout
+
+
+def test_an_object_a_later_version_creates_is_not_said_to_come_from_no_migration(cli, tmp_path):
+    """A table made by hand before the version that creates it ran: the change names that
+    version instead of saying no migration creates it."""
+    migs = write_migrations(
+        tmp_path / "m",
+        {"0001_a.sql": "CREATE TABLE a (x);\n", "0002_tags.sql": "CREATE TABLE tags (id);\n"},
+    )
+    db = make_db(tmp_path / "d.db", "CREATE TABLE a (x); CREATE TABLE tags (id, extra);")
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+    r = cli("plan", "--db", str(db), "-m", str(migs), "-f", "json")
+    messages = [c["message"] for c in json.loads(r.stdout)["changes"]]
+    assert messages == [
+        "table tags exists in the database but not at version 0001: version 0002 creates it"
+    ]
+    only_hand_made = make_db(tmp_path / "e.db", "CREATE TABLE a (x); CREATE TABLE junk (y);")
+    r = cli("validate", "--db", str(only_hand_made), "-m", str(migs), "-f", "json")
+    assert [c["message"] for c in json.loads(r.stdout)["changes"]] == [
+        "table junk exists in the database but no migration creates it"
+    ]

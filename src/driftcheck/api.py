@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 from driftcheck.errors import DriftcheckError
+from driftcheck.kinds import UNWRAPPED_FORMATS
 from driftcheck.report.model import ApplyReport
 
 # `apply()` returns the model `apply --format json` prints.
@@ -459,7 +460,11 @@ def lint(
     )
     mset = load_migrations(s)
     findings = run(
-        mset.migrations, functions=s.functions, baseline=load_baseline(s), progress=s.progress
+        mset.migrations,
+        functions=s.functions,
+        baseline=load_baseline(s),
+        progress=s.progress,
+        wrapped=mset.format not in UNWRAPPED_FORMATS,
     )
     return lint_report(mset, findings, (*s.config.lint.ignore, *codes))
 

@@ -28,6 +28,7 @@ from driftcheck.ignore import (
     without_history,
 )
 from driftcheck.model import Schema
+from driftcheck.normalize import fold
 from driftcheck.planner import Hints, Plan, build_plan
 from driftcheck.report.model import (
     Report,
@@ -173,7 +174,7 @@ def validate(
         recorded=recorded,
         key=history.key if history is not None else version_key,
     )
-    changes = effective.changes
+    changes = _name_later_creators(effective.changes, expected, effective.index)
     plan = build_plan(
         expected.states,
         actual,
@@ -207,6 +208,32 @@ def validate(
         ),
     )
     return Validation(report, expected, actual, effective, history, store, plan, internal)
+
+
+_NO_CREATOR = "but no migration creates it"
+
+
+def _name_later_creators(changes: list[Change], expected: Expected, index: int) -> list[Change]:
+    """An object the database has that a later version creates (made by hand before that
+    version ran) is not one "no migration creates": say which version does."""
+    states = expected.states
+    out: list[Change] = []
+    for c in changes:
+        if c.change == "unexpected" and c.object_type in ("table", "index", "view", "trigger"):
+            key = (c.object_type, fold(c.name))
+            later = next((st for st in states[index + 1 :] if key in st.objects), None)
+            if later is not None and _NO_CREATOR in c.message:
+                at = states[index].version
+                where = f"not at version {at}" if at is not None else "not before any version"
+                c = c.model_copy(
+                    update={
+                        "message": c.message.replace(
+                            _NO_CREATOR, f"but {where}: version {later.version} creates it"
+                        )
+                    }
+                )
+        out.append(c)
+    return out
 
 
 def schema_of(spec: str, s: Settings, expected: Expected | None) -> Schema:

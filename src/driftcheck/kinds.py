@@ -17,6 +17,7 @@ MIGRATION_FORMATS = (
     "goose",
     "sqlx",
     "diesel",
+    "prisma",
     "dirs",
     "pattern",
 )
@@ -32,4 +33,9 @@ HISTORY_STORES = (
     "sqlx",
     "diesel",
     "goose",
+    "prisma",
 )
+
+# Formats whose own tool runs each migration as written, not in a transaction (lint
+# judges PRAGMA foreign_keys and VACUUM as that tool runs them).
+UNWRAPPED_FORMATS = ("prisma",)

@@ -54,13 +54,16 @@ def lint(
     functions: Iterable[FunctionStub] = (),
     baseline: Baseline | None = None,
     progress: Callable[[int, int], None] | None = None,
+    wrapped: bool = True,
 ) -> list[Finding]:
     """Every finding, in version order, then statement, then code.
 
+    `wrapped`: the migrations' own tool runs each version in a transaction unless the
+    version opts out (most do; Prisma Migrate runs migration.sql as written).
     A migration that fails to replay raises ReplayError, explained as replay explains it.
     """
     found: list[Finding] = []
-    linter = _Linter(functions)
+    linter = _Linter(functions, wrapped=wrapped)
     with linter:
         states = [linter.initial_state(baseline)]
         linter.history = states
@@ -176,7 +179,8 @@ def _quoted(name: str) -> str:
 class _Linter(Replayer):
     """Replay, one statement at a time, noting what each did."""
 
-    def __init__(self, functions: Iterable[FunctionStub]) -> None:
+    def __init__(self, functions: Iterable[FunctionStub], *, wrapped: bool = True) -> None:
+        self.wraps = wrapped
         self.functions = tuple(functions)
         super().__init__(self.functions)
         self.trace = _Trace()
@@ -189,7 +193,7 @@ class _Linter(Replayer):
         # A migration with its own BEGIN/COMMIT runs as written (no tool can wrap it in
         # another transaction); any other runs in its tool's transaction unless it opts out.
         own = any(is_transaction_control(s.sql) for s in m.statements)
-        wrapped = not m.no_transaction and not own
+        wrapped = self.wraps and not m.no_transaction and not own
         rows = _rows(conn)
         columns = {
             key: [c.name for c in obj.columns]

@@ -4,7 +4,7 @@
 database contains); each store module reads (and, for `apply`, `resolve`,
 `repair` and `baseline`, writes) one layout: driftcheck's own table, an
 application's table described in the config, `PRAGMA user_version`, and the
-tables of Flyway, golang-migrate, dbmate, sqlx, diesel and goose.
+tables of Flyway, golang-migrate, dbmate, sqlx, diesel, goose and Prisma Migrate.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from driftcheck.history.flyway import FlywayStore
 from driftcheck.history.golang_migrate import GolangMigrateStore
 from driftcheck.history.goose import GooseStore
 from driftcheck.history.own import OwnStore
+from driftcheck.history.prisma import PrismaStore
 from driftcheck.history.sqlx import SqlxStore
 from driftcheck.history.table import TableStore
 from driftcheck.history.user_version import UserVersionStore, numeric_version
@@ -50,13 +51,21 @@ STORES: dict[str, type[Store]] = {
         SqlxStore,
         DieselStore,
         GooseStore,
+        PrismaStore,
     )
 }
 if tuple(STORES) != HISTORY_STORES:  # the light list the command line offers
     raise RuntimeError(f"driftcheck.kinds.HISTORY_STORES is out of step with {list(STORES)}")
 
 # Tables that identify a tool by their name alone, in the order they are tried.
-_BY_NAME: tuple[type[Store], ...] = (OwnStore, FlywayStore, SqlxStore, DieselStore, GooseStore)
+_BY_NAME: tuple[type[Store], ...] = (
+    OwnStore,
+    FlywayStore,
+    SqlxStore,
+    DieselStore,
+    GooseStore,
+    PrismaStore,
+)
 
 
 # Tables where migration tools record what ran. They are never part of the
@@ -68,7 +77,6 @@ _TOOL_TABLES = (
     # other tools' tables, so that their databases compare clean too
     "ar_internal_metadata",  # Rails (beside schema_migrations)
     "django_migrations",
-    "_prisma_migrations",
     "__drizzle_migrations",
     "knex_migrations",
     "knex_migrations_lock",
@@ -180,6 +188,7 @@ _BY_FORMAT: dict[str, type[Store]] = {
     "goose": GooseStore,
     "sqlx": SqlxStore,
     "diesel": DieselStore,
+    "prisma": PrismaStore,
 }
 
 

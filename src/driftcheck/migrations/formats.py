@@ -24,6 +24,7 @@ EXPECTED = {
     "goose": "<version>_<name>.sql with '-- +goose Up' / '-- +goose Down' sections",
     "sqlx": "<version>_<name>.sql or <version>_<name>.up.sql / .down.sql",
     "diesel": "directories <version>_<name>/ holding up.sql (and down.sql)",
+    "prisma": "directories <timestamp>_<name>/ holding migration.sql",
     "dirs": "version directories (0.2/, 0.10/) holding .sql files",
     "pattern": "file paths matching --migrations-pattern",
 }
@@ -45,6 +46,11 @@ _GOLANG_MIGRATE = re.compile(r"(?P<version>\d+)_(?P<name>.*)\.(?P<direction>up|d
 _SQLX = re.compile(r"(?P<version>\d+)_(?P<name>.+?)(?:\.(?P<direction>up|down))?\.sql")
 _SECTIONED = re.compile(r"(?P<version>\d+)(?:_(?P<name>.*))?\.sql")
 DIESEL_DIR = re.compile(r"(?P<version>\d[\d-]*)_(?P<name>.+)")
+# Prisma Migrate names a directory <timestamp>_<name> (20240101120000_init); its
+# baselining guide names the first one 0_init.
+PRISMA_DIR = re.compile(r"(?P<version>\d+)(?:_(?P<name>.*))?", re.DOTALL)
+PRISMA_SCRIPT = "migration.sql"
+PRISMA_LOCK = "migration_lock.toml"
 VERSION_DIR = re.compile(r"\d+(?:\.\d+)*")
 
 # Flyway's SQL callbacks (beforeMigrate.sql, afterEachMigrate__notify.sql) live
@@ -165,6 +171,13 @@ def misfit_reason(fmt: str, filename: str) -> str | None:
         else:
             return None
         return f"{what} (.up.sql / .down.sql), so golang-migrate would never run it"
+    if fmt == "prisma" and filename.endswith("/"):
+        if PRISMA_DIR.fullmatch(filename[:-1]):
+            return f"it has no {PRISMA_SCRIPT}"
+        return (
+            f"Prisma would run its {PRISMA_SCRIPT} in name order, but its name does not "
+            "start with a version"
+        )
     return None
 
 

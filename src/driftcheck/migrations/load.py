@@ -20,6 +20,9 @@ from driftcheck.migrations.formats import (
     FLYWAY_CALLBACK,
     FLYWAY_REPEATABLE,
     FLYWAY_UNDO,
+    PRISMA_DIR,
+    PRISMA_LOCK,
+    PRISMA_SCRIPT,
     VERSION_DIR,
     VERSIONISH,
     code_step_version,
@@ -42,7 +45,7 @@ from driftcheck.versions import version_key
 FORMAT_CHOICES = ("auto", *DIRECTORY_FORMATS, "python")
 
 # Tried in this order when several conventions explain a directory.
-_AUTO_ORDER = ("flyway", "golang-migrate", "sqlx", "plain", "diesel", "dirs")
+_AUTO_ORDER = ("flyway", "golang-migrate", "sqlx", "plain", "diesel", "prisma", "dirs")
 
 _FORMAT_HINT = (
     "pass --migrations-format (" + ", ".join(DIRECTORY_FORMATS[:-1]) + ") or "
@@ -117,6 +120,8 @@ def load_migrations(
     else:
         plan = _plan(fmt, tree, regex)
     _check_plan(fmt, plan, tree, pattern)
+    if fmt == "prisma":
+        _check_prisma_provider(tree)
     migrations = _build(fmt, tree, plan)
     skipped = sorted(
         plan.skipped,
@@ -179,6 +184,7 @@ class _Tree:
         self.files, self.dirs = self.listdir("")
         self._texts: dict[str, str] = {}
         self._sha384: dict[str, str] = {}
+        self._sha256: dict[str, tuple[str, ...]] = {}
 
     def listdir(self, rel: str) -> tuple[list[str], list[str]]:
         """Sorted non-hidden (files, directories) of `rel` ("" = the root)."""
@@ -213,9 +219,10 @@ class _Tree:
                     out.append(name if base == "." else f"{base}/{name}")
         return out
 
-    def read(self, rel: str) -> str:
+    def read(self, rel: str, *, sha256: bool = False) -> str:
+        """The file's text; `sha256`: also keep Prisma's checksums of its bytes."""
         text = self._texts.get(rel)
-        if text is None:
+        if text is None or (sha256 and rel not in self._sha256):
             try:
                 # os.path, not pathlib: a thousand files, each read on every command.
                 with open(os.path.join(self.source, rel), "rb") as f:
@@ -227,12 +234,27 @@ class _Tree:
                 ) from None
             text = self._texts[rel] = decode(data, rel)
             self._sha384[rel] = hashlib.sha384(data).hexdigest()
+            if sha256:
+                self._sha256[rel] = prisma_checksums(data)
         return text
 
     def sha384(self, rel: str) -> str:
         """SHA-384 of the file's bytes as stored (sqlx's checksum)."""
         self.read(rel)
         return self._sha384[rel]
+
+    def sha256(self, rel: str) -> tuple[str, ...]:
+        """Prisma's checksums of the file (see `prisma_checksums`)."""
+        self.read(rel, sha256=True)
+        return self._sha256[rel]
+
+
+def prisma_checksums(data: bytes) -> tuple[str, ...]:
+    """Hex SHA-256 of a migration.sql's bytes as stored (what Prisma records), then of
+    them with CRLF -> LF and LF -> CRLF: Prisma accepts a recorded checksum of any of
+    the three, so that a checkout with other line endings still matches."""
+    variants = (data, data.replace(b"\r\n", b"\n"), data.replace(b"\n", b"\r\n"))
+    return tuple(dict.fromkeys(hashlib.sha256(v).hexdigest() for v in variants))
 
 
 # --- planning: which files are which migrations ---------------------------------------
@@ -293,6 +315,8 @@ def _plan(fmt: str, tree: _Tree, regex: re.Pattern[str] | None = None) -> _Plan:
         plan = _plan_flat(fmt, tree)
     elif fmt == "diesel":
         plan = _plan_diesel(tree)
+    elif fmt == "prisma":
+        plan = _plan_prisma(tree)
     elif fmt == "dirs":
         plan = _plan_dirs(tree)
     elif fmt == "pattern":
@@ -404,6 +428,59 @@ def _plan_diesel(tree: _Tree) -> _Plan:
     return plan
 
 
+def _plan_prisma(tree: _Tree) -> _Plan:
+    """Prisma Migrate: a directory per migration holding migration.sql. Prisma reads
+    every directory and runs only its migration.sql; migration_lock.toml (the provider)
+    and other files at the top are not migrations."""
+    plan = _Plan()
+    other_sql: list[str] = []
+    for d in tree.dirs:
+        files = tree.listdir(d)[0]
+        m = PRISMA_DIR.fullmatch(d)
+        if m is None or PRISMA_SCRIPT not in files:
+            if m is not None or PRISMA_SCRIPT in files:
+                # A numbered directory without its script, or a script whose directory
+                # has no version to order it by.
+                plan.misfits.append(f"{d}/")
+            continue
+        down = "down.sql" if "down.sql" in files else None  # Prisma's down-migration guide
+        plan.ups.append(
+            _Unit(
+                m.group("version"),
+                m.group("name") or "",
+                [f"{d}/{PRISMA_SCRIPT}"],
+                down=f"{d}/{down}" if down else None,
+            )
+        )
+        other_sql += [f"{d}/{f}" for f in files if _is_sql(f) and f not in (PRISMA_SCRIPT, down)]
+    if other_sql:
+        plan.notes.append(
+            f"ignored {_plural(len(other_sql), '.sql file')} beside migration.sql "
+            f"(Prisma runs only migration.sql): {_names(other_sql)}"
+        )
+    _plan_top_files(plan, "prisma", tree)
+    return plan
+
+
+def _check_prisma_provider(tree: _Tree) -> None:
+    """migration_lock.toml names the database the migrations were written for."""
+    if PRISMA_LOCK not in tree.files:
+        return
+    text = tree.read(PRISMA_LOCK)
+    # As Prisma reads it: the first line starting with `provider`.
+    line = next((ln for ln in text.split("\n") if ln.startswith("provider")), None)
+    if line is None:
+        return
+    provider = line.split("=", 1)[-1].strip().strip('"').strip()
+    if provider.lower() != "sqlite":
+        raise MigrationError(
+            f"{PRISMA_LOCK} (in {tree.source}) says provider = {provider!r}: these "
+            "migrations are written for another database, and driftcheck checks SQLite",
+            hint="point --migrations at the migrations of a Prisma project whose datasource "
+            'provider is "sqlite"',
+        )
+
+
 def _plan_dirs(tree: _Tree) -> _Plan:
     plan = _Plan()
     empty: list[str] = []
@@ -460,6 +537,9 @@ def _plan_pattern(tree: _Tree, regex: re.Pattern[str]) -> _Plan:
 
 
 def _detect(tree: _Tree) -> tuple[str, _Plan]:
+    if PRISMA_LOCK in tree.files:
+        # Prisma Migrate writes migration_lock.toml beside its migration directories.
+        return "prisma", _plan("prisma", tree)
     versioned = [f for f in tree.files if _is_sql(f) and VERSIONISH.match(f)]
     goose = [f for f in versioned if has_goose_marker(tree.read(f))]
     dbmate = [f for f in versioned if has_dbmate_marker(tree.read(f))]
@@ -546,7 +626,7 @@ def _check_plan(
         fix = (
             f"rename it to {renamed}, or move it out of the migrations directory, or"
             if renamed
-            else "rename or move the file, or"
+            else f"rename or move the {'directory' if misfit.endswith('/') else 'file'}, or"
         )
         reason = misfit_reason(fmt, misfit)
         alternative = (
@@ -598,8 +678,9 @@ def _stray_error(fmt: str, strays: list[str], tree: _Tree, latest: str | None) -
         fix = f"rename it to {renamed}" if one else f"rename each (e.g. {first} to {renamed})"
     elif fmt == "dirs":
         fix = f"move {it} into a version directory (e.g. {next_version(latest)}/{first})"
-    elif fmt == "diesel":
-        fix = f"make {it} a migration directory (<version>_{first[: -len('.sql')]}/up.sql)"
+    elif fmt in ("diesel", "prisma"):
+        script = "up.sql" if fmt == "diesel" else PRISMA_SCRIPT
+        fix = f"make {it} a migration directory (<version>_{first[: -len('.sql')]}/{script})"
     else:
         fix = f"give {it} a version ({EXPECTED[fmt]})"
     raise MigrationError(
@@ -655,6 +736,7 @@ def _migration(fmt: str, tree: _Tree, unit: _Unit) -> Migration:
     no_tx = False
     rollback: str | None = None
     statements: list[Statement] = []
+    sha256: tuple[str, ...] = ()
     if fmt in ("dbmate", "goose"):
         file = unit.files[0]
         parse = parse_dbmate if fmt == "dbmate" else parse_goose
@@ -662,6 +744,8 @@ def _migration(fmt: str, tree: _Tree, unit: _Unit) -> Migration:
         sql, statements = section.sql, section.statements
         rollback, no_tx = section.rollback_sql, section.no_transaction
     else:
+        if fmt == "prisma":
+            sha256 = tree.sha256(unit.files[0])
         texts = [tree.read(f) for f in unit.files]
         sql = "\n".join(texts)
         for file, text in zip(unit.files, texts, strict=True):
@@ -682,4 +766,5 @@ def _migration(fmt: str, tree: _Tree, unit: _Unit) -> Migration:
         rollback_sql=rollback,
         no_transaction=no_tx,
         file_sha384=tree.sha384(unit.files[0]) if len(unit.files) == 1 else None,
+        file_sha256=sha256,
     )

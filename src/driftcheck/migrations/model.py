@@ -36,6 +36,9 @@ class Migration:
     rollback_statements: tuple[str, ...] = ()
     no_transaction: bool = False  # goose "-- +goose NO TRANSACTION"
     file_sha384: str | None = None  # hex SHA-384 of the up file's bytes (what sqlx records)
+    # Prisma's migration.sql: hex SHA-256 of the file's bytes (what Prisma records), then
+    # of them with CRLF -> LF and LF -> CRLF (Prisma accepts any: git converts line endings).
+    file_sha256: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -57,7 +60,8 @@ class SkippedStep:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class MigrationSet:
     source: str  # as given: a directory path or "python:pkg.mod:attr"
-    # plain | flyway | golang-migrate | dbmate | goose | sqlx | diesel | dirs | pattern | python
+    # plain | flyway | golang-migrate | dbmate | goose | sqlx | diesel | prisma | dirs | pattern
+    # | python
     format: str
     migrations: tuple[Migration, ...]  # sorted by version
     skipped: tuple[SkippedStep, ...] = ()

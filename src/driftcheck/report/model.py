@@ -135,7 +135,7 @@ class HistoryVersion(_Model):
 class HistoryInfo(_Model):
     store: str = Field(
         description="driftcheck | table | user_version | flyway | "
-        "golang-migrate | dbmate | sqlx | diesel | goose"
+        "golang-migrate | dbmate | sqlx | diesel | goose | prisma"
     )
     table: str | None
     exists: bool = Field(description="false: the store is not there yet (apply creates it)")
