@@ -28,6 +28,7 @@ def test_schema_lists_every_change_field_and_status():
         "actual",
         "severity",
         "message",
+        "source",
     }
     assert set(change["properties"]["change"]["enum"]) == {
         "missing",

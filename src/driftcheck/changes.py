@@ -35,6 +35,18 @@ class ObjectRef(BaseModel):
         return (self.kind, fold(self.name))
 
 
+class Source(BaseModel):
+    """The migration statement whose result an expected object is."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    version: str
+    file: str | None = Field(
+        default=None, description="the migration file, relative to the migrations source"
+    )
+    line: int | None = Field(default=None, description="the line its statement starts on")
+
+
 class Change(BaseModel):
     """One difference between the expected schema and the database."""
 
@@ -51,6 +63,12 @@ class Change(BaseModel):
     actual: Any = None
     severity: Severity
     message: str
+    source: Source | None = Field(
+        default=None,
+        description="where the expected object comes from: the version, file and line of "
+        "the statement that made it as expected (null when nothing expected it, or the "
+        "expected schema came from somewhere without statements)",
+    )
 
 
 _TYPE_ORDER = {
