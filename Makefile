@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 DEMO_DB := build/demo.db
 
-.PHONY: demo test test-slow bench lint snapshot clean
+.PHONY: demo test test-slow bench lint snapshot openapi clean
 
 # The venv is rebuilt only when the project's dependencies change.
 $(BIN)/.installed: pyproject.toml
@@ -38,6 +38,10 @@ lint: $(BIN)/.installed
 
 snapshot: $(BIN)/.installed
 	$(BIN)/driftcheck snapshot --migrations examples/migrations --out expected_schemas
+
+# docs/openapi.json: the service's OpenAPI document (a test fails when it is stale).
+openapi: $(BIN)/.installed
+	$(BIN)/python -m driftcheck.serve.openapi
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .hypothesis

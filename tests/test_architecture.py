@@ -15,6 +15,7 @@ NEUTRAL = [
     "model.py",
     "changes.py",
     "fixsql.py",
+    "attribution.py",
     *sorted(str(p.relative_to(SRC)) for p in (SRC / "report").glob("*.py")),
 ]
 

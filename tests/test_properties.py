@@ -334,3 +334,16 @@ def test_one_equivalence_on_generated_schemas(data, ta, sa, sb):
         [c.message for c in report.changes],
         [f.reason for f in flags],
     )
+
+
+def test_moved_columns_are_the_same_both_ways():
+    """Found by test_diff_mirrors: difflib's matcher is not a longest common subsequence,
+    so one direction said three columns moved (one of them "at position 4, expected 4")
+    and the other two."""
+    a = schema_of('create table t("id" int, "created_at" int, "Status" int, "email" int);')
+    b = schema_of(
+        'create table t("name" int, "Status" int, "created_at" int, "email" int, "id" int);'
+    )
+    moved = [(c.name, c.expected, c.actual) for c in diff_schemas(a, b) if c.attribute]
+    back = [(c.name, c.actual, c.expected) for c in diff_schemas(b, a) if c.attribute]
+    assert sorted(moved) == sorted(back) == [("created_at", 2, 3), ("id", 1, 5)]

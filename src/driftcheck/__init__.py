@@ -7,6 +7,8 @@ The Python API (documented in docs/api.md; the CLI is its first client):
     report = driftcheck.validate("app.db", migrations="migrations/")
     driftcheck.plan(...), driftcheck.apply(..., to=None, dry_run=False, backup=True)
     driftcheck.diff(a, b), driftcheck.inspect(database), driftcheck.snapshot(...)
+    driftcheck.report_diff(old, new): what changed between two reports (or fleets)
+    driftcheck.render(report, "markdown" | "junit" | "github" | "sarif" | "json" | "text")
 
 The names are loaded on first use, so `import driftcheck` stays as light as
 `driftcheck --version` needs it to be.
@@ -29,17 +31,21 @@ if TYPE_CHECKING:
         lint,
         plan,
         plan_sql,
+        render,
+        report_diff,
         snapshot,
         validate,
+        validate_each,
     )
     from driftcheck.errors import DriftcheckError
-    from driftcheck.report.model import DiffReport, Report, SnapshotReport
+    from driftcheck.report.model import DiffReport, FleetReport, Report, SnapshotReport
 
 __all__ = [
     "ApplyResult",
     "ApplyRun",
     "DiffReport",
     "DriftcheckError",
+    "FleetReport",
     "Inspection",
     "Report",
     "SnapshotReport",
@@ -50,12 +56,15 @@ __all__ = [
     "lint",
     "plan",
     "plan_sql",
+    "render",
+    "report_diff",
     "snapshot",
     "validate",
+    "validate_each",
 ]
 
 # Where each public name lives: driftcheck.api unless listed here.
-_REPORTS = frozenset({"DiffReport", "Report", "SnapshotReport"})
+_REPORTS = frozenset({"DiffReport", "FleetReport", "Report", "SnapshotReport"})
 _API = frozenset(__all__) - _REPORTS - {"DriftcheckError", "__version__"}
 
 

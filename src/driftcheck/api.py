@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
@@ -43,8 +43,15 @@ if TYPE_CHECKING:
     from driftcheck.check import Validation
     from driftcheck.config import Config
     from driftcheck.model import Schema
+    from driftcheck.report.delta import ReportDiff
     from driftcheck.report.lint import LintReport
-    from driftcheck.report.model import DiffReport, PlanEntry, Report, SnapshotReport
+    from driftcheck.report.model import (
+        DiffReport,
+        FleetReport,
+        PlanEntry,
+        Report,
+        SnapshotReport,
+    )
     from driftcheck.settings import Progress, Settings
 
 PathArg: TypeAlias = str | os.PathLike[str]
@@ -60,9 +67,12 @@ __all__ = [
     "lint",
     "plan",
     "plan_sql",
+    "render",
+    "report_diff",
     "settings",
     "snapshot",
     "validate",
+    "validate_each",
 ]
 
 
@@ -164,6 +174,38 @@ def validate(
     return validation(s).report
 
 
+def validate_each(
+    databases: Iterable[PathArg],
+    *,
+    migrations: PathArg | None = None,
+    config: ConfigArg = None,
+    history: str | None = None,
+    expected: PathArg | None = None,
+    migrations_format: str | None = None,
+    migrations_pattern: str | None = None,
+    busy_timeout: float | None = None,
+) -> Generator[Report, None, None]:
+    """Check many databases against one set of migrations, loaded once (as `validate`
+    over a fleet does): one `Report` per database, in the order given, each yielded as
+    soon as it is made, in the calling thread; stop iterating to stop checking. A
+    database that cannot be read is an `error` report, and so is every database when
+    the migrations cannot be loaded: nothing is raised for one of them. Bad arguments
+    (an unknown history store, a bad config) raise `DriftcheckError` on the first
+    `next()`."""
+    from driftcheck.fleet import reports
+
+    s = settings(
+        migrations=migrations,
+        config=config,
+        history=history,
+        expected=expected,
+        migrations_format=migrations_format,
+        migrations_pattern=migrations_pattern,
+        busy_timeout=busy_timeout,
+    )
+    yield from reports(s, [os.fspath(d) for d in databases])
+
+
 def plan(
     database: PathArg | None = None,
     *,
@@ -219,6 +261,23 @@ def fix_sql(v: Validation, s: Settings) -> str:
     from driftcheck.fixsql import fix_sql as run
 
     return run(v, s.config.ignore)
+
+
+def render(
+    report: Report | FleetReport,
+    format: str,  # noqa: A002 - the CLI's option, by the same name
+    *,
+    root: PathArg | None = None,
+) -> str:
+    """A report (from `validate` or `plan`) or a fleet's `FleetReport`, as `--format
+    FORMAT` prints it: "text", "json", "markdown", "junit", "github" or "sarif".
+
+    `root`: a directory that absolute migration paths are made relative to, for the
+    github and sarif formats (their annotations name files from the repository's root).
+    An unknown format is a `DriftcheckError`."""
+    from driftcheck.report.render import render as run
+
+    return run(report, format, root=_str(root))
 
 
 # --------------------------------------------------------------------------
@@ -509,6 +568,37 @@ def diff(
         changes=changes,
         summary=summarize(changes),
     )
+
+
+ReportsArg: TypeAlias = "str | os.PathLike[str] | Report | FleetReport | Sequence[Report]"
+
+
+def report_diff(old: ReportsArg, new: ReportsArg) -> ReportDiff:
+    """What changed from the `old` reports to the `new` (`driftcheck report-diff`): each
+    side a report file (a Report, a FleetReport or JSON lines, as `validate --format
+    json|jsonl` writes them), a `Report`, a `FleetReport` or a list of Reports.
+
+    One report on each side is compared with the other whatever its database's name;
+    otherwise reports are matched by `target.database`. The result's `deltas` are the
+    databases that changed; `worse` says whether something new appeared. A file that is
+    missing or is not a driftcheck report is a `DriftcheckError` naming it."""
+    from driftcheck.report.delta import diff_reports
+
+    (a, a_name), (b, b_name) = _reports(old), _reports(new)
+    return diff_reports(a, b, a_name, b_name)
+
+
+def _reports(side: ReportsArg) -> tuple[list[Report], str]:
+    from driftcheck.report.model import FleetReport, Report
+    from driftcheck.report.reading import read_reports
+
+    if isinstance(side, Report):
+        return [side], "report"
+    if isinstance(side, FleetReport):
+        return list(side.reports), "reports"
+    if isinstance(side, str | os.PathLike):
+        return read_reports(os.fspath(side)), os.fspath(side)
+    return list(side), "reports"
 
 
 @dataclass(frozen=True)

@@ -42,9 +42,11 @@ class Source(BaseModel):
 
     version: str
     file: str | None = Field(
-        default=None, description="the migration file, relative to the migrations source"
+        default=None,
+        description="the migration file, relative to the migrations source, as errors name "
+        "it (a Python source: the module's file)",
     )
-    line: int | None = Field(default=None, description="the line its statement starts on")
+    line: int | None = Field(default=None, description="the 1-based line its statement starts on")
 
 
 class Change(BaseModel):
@@ -65,9 +67,13 @@ class Change(BaseModel):
     message: str
     source: Source | None = Field(
         default=None,
-        description="where the expected object comes from: the version, file and line of "
-        "the statement that made it as expected (null when nothing expected it, or the "
-        "expected schema came from somewhere without statements)",
+        description="where the expected object comes from: the migration statement after "
+        "which the part of it this change is about (the column, constraint or attribute; "
+        "else the whole object) took the form it has at the effective version. For an "
+        "unexpected object that a later version creates: that version's statement. File "
+        "and line are null when the expected schemas come from snapshots without the "
+        "migrations (the version alone). Null when no migration makes the object, for "
+        "`diff` of two databases, and for what the [replay] baseline makes",
     )
 
 

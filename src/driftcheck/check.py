@@ -6,11 +6,13 @@ return; nothing here prints.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import sqlite3
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
+from driftcheck.attribution import attribute, later_creator
 from driftcheck.changes import Change
 from driftcheck.dburl import database_path
 from driftcheck.differ import diff_schemas, operand_wording
@@ -175,6 +177,11 @@ def validate(
         key=history.key if history is not None else version_key,
     )
     changes = _name_later_creators(effective.changes, expected, effective.index)
+    # Which statement made each expected object: worked out only when there are changes,
+    # and kept with the expected schemas (a fleet's databases share them).
+    changes = attribute(changes, before, effective.index, s.functions)
+    # The report's changes from here on (`plan --format sql` matches them against the plan's).
+    effective = dataclasses.replace(effective, changes=changes)
     plan = build_plan(
         expected.states,
         actual,
@@ -220,15 +227,15 @@ def _name_later_creators(changes: list[Change], expected: Expected, index: int) 
     out: list[Change] = []
     for c in changes:
         if c.change == "unexpected" and c.object_type in ("table", "index", "view", "trigger"):
-            key = (c.object_type, fold(c.name))
-            later = next((st for st in states[index + 1 :] if key in st.objects), None)
+            later = later_creator(states, index, (c.object_type, fold(c.name)))
             if later is not None and _NO_CREATOR in c.message:
                 at = states[index].version
                 where = f"not at version {at}" if at is not None else "not before any version"
+                by = states[later].version
                 c = c.model_copy(
                     update={
                         "message": c.message.replace(
-                            _NO_CREATOR, f"but {where}: version {later.version} creates it"
+                            _NO_CREATOR, f"but {where}: version {by} creates it"
                         )
                     }
                 )

@@ -29,7 +29,7 @@ from typer.core import TyperCommand
 
 from driftcheck import __version__
 from driftcheck.errors import Culprit, DriftcheckError
-from driftcheck.kinds import HISTORY_STORES, MIGRATION_FORMATS
+from driftcheck.kinds import CI_FORMATS, HISTORY_STORES, MIGRATION_FORMATS
 
 if TYPE_CHECKING:
     from collections.abc import Generator
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from driftcheck.api import ApplyRun as ApiApplyRun
     from driftcheck.applier import Prepared, Step
     from driftcheck.report.fleet import Form, Outcome, Tally
-    from driftcheck.report.model import ApplyReport
+    from driftcheck.report.model import ApplyReport, FleetReport, Report
     from driftcheck.report.model import Shard as ShardModel
     from driftcheck.report.text import Style
     from driftcheck.settings import Settings
@@ -271,8 +271,9 @@ TextJsonSql = Annotated[
     typer.Option(
         "--format",
         "-f",
-        help="Output format (sql: the SQL that undoes changes no version explains).",
-        **_choice(("text", "json", "sql")),
+        help="Output format (sql: the SQL that undoes changes no version explains; "
+        "markdown, junit, github, sarif: for CI, see the README).",
+        **_choice(("text", "json", "sql", *CI_FORMATS)),
     ),
 ]
 
@@ -293,8 +294,9 @@ FleetFormat = Annotated[
         "--format",
         "-f",
         help="Output format (jsonl: one report per database per line, in database order, "
-        "each printed as soon as it is ready).",
-        **_choice(("text", "json", "jsonl")),
+        "each printed as soon as it is ready; markdown, junit, github, sarif: for CI, "
+        "printed once every database is checked, see the README).",
+        **_choice(("text", "json", "jsonl", *CI_FORMATS)),
     ),
 ]
 QuietOpt = Annotated[
@@ -411,6 +413,7 @@ def _fail(
     database: str | None,
     title: str,
     error_json: ErrorJson | None = None,
+    migrations: Sequence[str] = (),
 ) -> NoReturn:
     if fmt == "json":
         from driftcheck.reporting import error_report
@@ -419,6 +422,10 @@ def _fail(
             ui.data(error_json(exc))
         else:
             ui.data(error_report(exc, database).model_dump_json(indent=2))
+    elif fmt in CI_FORMATS:
+        from driftcheck.reporting import error_report
+
+        _emit_ci(ui, _in_migrations(error_report(exc, database), migrations), fmt, title)
     err = f"driftcheck {title}: error: {exc.message}"
     if exc.culprit is not None:
         err += _culprit(exc.culprit)
@@ -458,8 +465,11 @@ def _guard(
     title: str,
     body: Callable[[], int],
     error_json: ErrorJson | None = None,
+    migrations: Sequence[str] = (),
 ) -> NoReturn:
-    """Run a command body: DriftcheckError -> exit 2 with one message, never a traceback."""
+    """Run a command body: DriftcheckError -> exit 2 with one message, never a traceback.
+    `migrations`: the migrations source, once the body knows it (CI formats name a failing
+    statement's file from it)."""
     from driftcheck.sqlite.connect import interrupt_requested
 
     try:
@@ -469,7 +479,7 @@ def _guard(
     except DriftcheckError as exc:
         if interrupt_requested():  # SQLite stopped a statement because of Ctrl-C
             _interrupted(ui, title)
-        _fail(ui, exc, fmt, database, title, error_json)
+        _fail(ui, exc, fmt, database, title, error_json, migrations)
     except typer.Exit:
         raise
     except Exception as exc:  # a bug: say so plainly, keep the traceback for those who ask
@@ -489,6 +499,38 @@ def _guard(
             error_json,
         )
     raise typer.Exit(code)
+
+
+def _in_migrations(report: Report, migrations: Sequence[str]) -> Report:
+    """An error report whose failing statement's file is named from the migrations
+    directory (as the CI formats annotate it): `migrations/0004_x.sql`, not `0004_x.sql`."""
+    e = report.error
+    if e is None or not e.file or not migrations or migrations[0].startswith("python:"):
+        return report
+    if os.path.isabs(e.file):
+        return report
+    path = os.path.join(migrations[0], e.file)
+    return report.model_copy(update={"error": e.model_copy(update={"file": path})})
+
+
+def _emit_ci(ui: UI, report: Report | FleetReport, fmt: str, title: str) -> None:
+    """A report (or a FleetReport) in a CI format on stdout; with --format github in a
+    GitHub Actions job, the Markdown report is also appended to the job summary (a
+    failure to write it is a warning: it never changes what the check says)."""
+    from driftcheck.api import render
+
+    root = os.environ.get("GITHUB_WORKSPACE") or os.getcwd()
+    ui.data(render(report, fmt, root=root), nl=False)
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if fmt == "github" and summary:
+        try:
+            with open(summary, "a", encoding="utf-8") as f:
+                f.write(render(report, "markdown") + "\n")
+        except OSError as exc:
+            ui.err(
+                f"driftcheck {title}: warning: could not write the job summary to "
+                f"{summary}: {exc.strerror or exc}"
+            )
 
 
 def _exit_code(status: str, fail_on_pending: bool) -> int:
@@ -511,15 +553,20 @@ def _checked(
     *,
     fail_on_pending: bool = False,
 ) -> NoReturn:
+    migrations: list[str] = []
+
     def body() -> int:
         from driftcheck import api
         from driftcheck.report.text import render_report, render_status
 
         s = source.settings(ui, database=db, busy_timeout=busy_timeout)
+        migrations.extend([s.migrations] if s.migrations else [])
         v = api.validation(s)
         report = v.report
         if fmt == "json":
             ui.data(report.model_dump_json(indent=2))
+        elif fmt in CI_FORMATS:
+            _emit_ci(ui, report, fmt, title)
         elif fmt == "sql":
             ui.data(api.fix_sql(v, s), nl=False)
         elif title == "status":
@@ -531,7 +578,7 @@ def _checked(
             )
         return _exit_code(report.status, fail_on_pending)
 
-    _guard(ui, fmt, db, title, body)
+    _guard(ui, fmt, db, title, body, migrations=migrations)
 
 
 FailOnPendingOpt = Annotated[
@@ -671,6 +718,7 @@ def _fleet(
     shard_count: int | None,
 ) -> NoReturn:
     """validate over many databases: a stream of reports, a summary, the worst exit code."""
+    migrations: list[str] = []
 
     def body() -> int:
         from driftcheck import fleet
@@ -680,9 +728,19 @@ def _fleet(
 
         wanted_slice = fleet.shard_of(shard, shard_count)
         s = source.settings(ui, busy_timeout=busy_timeout)
+        migrations.extend([s.migrations] if s.migrations else [])
         wanted: list[str | fleet.Spec] = list(specs)
         if not wanted:
             cfg = s.config
+            for n, t in enumerate(cfg.targets, 1):
+                if t.own_source():
+                    raise ConfigError(
+                        f"{cfg.source}: [[targets]] {n} sets {', '.join(t.own_source())}: "
+                        "`validate` checks every target against the same migrations",
+                        hint="`driftcheck serve` checks each target against its own; to "
+                        f"validate this one, pass them: driftcheck validate --db '{t.db}' ...",
+                        code="usage",
+                    )
             wanted = [
                 fleet.Spec(
                     t.db,
@@ -709,18 +767,20 @@ def _fleet(
                     f"databases ({plural(sliced.databases, 'database')} in {sliced.count} "
                     "shards): nothing to check"
                 )
-        form: Form = "line" if fmt == "jsonl" else "nested" if fmt == "json" else "none"
+        form: Form = "nested" if fmt == "json" else "none" if fmt == "text" else "line"
         outcomes = fleet.check(s, paths, jobs or fleet.default_jobs(), form)
         return _render_fleet(ui, "validate", outcomes, fmt, len(paths), sliced, fail_on_pending)
 
-    _guard_fleet(ui, fmt, "validate", body)
+    _guard_fleet(ui, fmt, "validate", body, migrations)
 
 
-def _guard_fleet(ui: UI, fmt: str, title: str, body: Callable[[], int]) -> NoReturn:
+def _guard_fleet(
+    ui: UI, fmt: str, title: str, body: Callable[[], int], migrations: Sequence[str] = ()
+) -> NoReturn:
     """As _guard; with --format jsonl a bad input is also one error report on stdout, so
     that whatever reads the stream (merge-reports) sees that this run checked nothing."""
     if fmt != "jsonl":
-        _guard(ui, fmt, None, title, body)
+        _guard(ui, fmt, None, title, body, migrations=migrations)
 
     def one_line(exc: DriftcheckError) -> str:
         from driftcheck.reporting import error_report
@@ -768,9 +828,10 @@ def _render_fleet(
 ) -> int:
     """Print outcomes as they come: jsonl lines, a FleetReport written piece by piece, or
     (text) a line per database that needs a look, then the summary table. Nothing is
-    kept but the tally. Returns the worst exit code."""
+    kept but the tally, except for the CI formats, rendered from the whole FleetReport
+    at the end. Returns the worst exit code."""
     from driftcheck.report import fleet as render
-    from driftcheck.report.model import now, tool
+    from driftcheck.report.model import FleetReport, Report, now, tool
 
     tally = render.Tally(fail_on_pending)
     bar = _Bar(ui, total) if fmt == "text" and not ui.quiet and ui.terminal(sys.stderr) else None
@@ -780,11 +841,14 @@ def _render_fleet(
         else None
     )
     style = ui.style()
+    held: list[Report] = []
     try:
         with contextlib.closing(outcomes):  # on Ctrl-C, the workers are stopped before we go on
             for o in outcomes:
                 tally.add(o)
-                if fmt == "jsonl":
+                if fmt in CI_FORMATS:
+                    held.append(Report.model_validate_json(o.json))
+                elif fmt == "jsonl":
                     ui.data(o.json)
                 elif doc is not None:
                     doc.add(o.json)
@@ -806,6 +870,11 @@ def _render_fleet(
         bar.clear()
     if doc is not None:
         doc.close(tally.summary())
+    elif fmt in CI_FORMATS:
+        fleet_report = FleetReport(
+            tool=tool(), generated_at=now(), shard=shard, reports=held, summary=tally.summary()
+        )
+        _emit_ci(ui, fleet_report, fmt, title)
     elif fmt == "text":
         if tally.total > tally.counts["clean"]:
             ui.out("")
@@ -847,7 +916,7 @@ def merge_reports(
     def body() -> int:
         from driftcheck.merge import Merge
 
-        form: Form = "line" if fmt == "jsonl" else "nested" if fmt == "json" else "none"
+        form: Form = "nested" if fmt == "json" else "none" if fmt == "text" else "line"
         merge = Merge(form)
         try:
             for name in files:
@@ -871,6 +940,73 @@ def merge_reports(
         return code
 
     _guard_fleet(ui, fmt, "merge-reports", body)
+
+
+@app.command(
+    "report-diff",
+    cls=_Command,
+    short_help="What changed between two reports: appeared, resolved, status, versions.",
+)
+def report_diff(
+    old: Annotated[
+        str,
+        typer.Argument(
+            metavar="OLD",
+            help="The old report: what `validate --format json` (a report, or a fleet's) or "
+            "`--format jsonl` wrote.",
+            show_default=False,
+        ),
+    ],
+    new: Annotated[
+        str,
+        typer.Argument(
+            metavar="NEW", help="The new report, in any of those forms.", show_default=False
+        ),
+    ],
+    fmt: TextJson = "text",
+    quiet: QuietOpt = False,
+    color: ColorOpt = "auto",
+) -> None:
+    """What changed from the OLD report to the NEW: changes that appeared or were resolved,
+    status transitions, new effective, recorded and latest versions, plan entries (a
+    version to apply, a flag) that appeared or were resolved. The time of the reports,
+    the order of their lists, and the wording of a change never count.
+
+    One report on each side is compared with the other whatever its database's name (a
+    pull request's report against main's); fleets are matched by database, and a database
+    on one side only is new or gone.
+
+    Exit 1 when something new appeared (a change, a plan entry, a worse status, an error),
+    0 otherwise, 2 when a file cannot be read as a driftcheck report.
+    """
+    ui = UI(quiet, color, json=fmt == "json")
+
+    def body() -> int:
+        from driftcheck import api
+        from driftcheck.report.delta_text import render_report_diff
+
+        result = api.report_diff(old, new)
+        if fmt == "json":
+            ui.data(result.model_dump_json(indent=2))
+        else:
+            ui.out(render_report_diff(result, ui.style()), nl=False)
+        return 1 if result.worse else 0
+
+    def error_json(exc: DriftcheckError) -> str:
+        from driftcheck.report.delta import ReportDiff
+        from driftcheck.report.model import ErrorInfo, now, tool
+
+        return ReportDiff(
+            tool=tool(),
+            generated_at=now(),
+            old=old,
+            new=new,
+            databases=0,
+            worse=False,
+            error=ErrorInfo.of(exc),
+        ).model_dump_json(indent=2)
+
+    _guard(ui, fmt, None, "report-diff", body, error_json)
 
 
 @app.command(cls=_Command, short_help="One action per version: ok, record, apply or flag.")
@@ -1721,6 +1857,84 @@ def lint(
         ).model_dump_json(indent=2)
 
     _guard(ui, fmt, None, "lint", body, error_json)
+
+
+@app.command(
+    "report-schema",
+    cls=_Command,
+    short_help="Print the JSON Schema of the reports --format json prints.",
+)
+def report_schema() -> None:
+    """Print the JSON Schema of every report `--format json` prints (Report, FleetReport,
+    DiffReport, ApplyReport, SnapshotReport, LintReport under `$defs`), generated from
+    the report models: the same document as docs/report.schema.json."""
+    from driftcheck.report.schema import render
+
+    UI().data(render(), nl=False)
+
+
+@app.command(
+    cls=_Command, short_help="Check the targets on a schedule; serve reports, metrics, events."
+)
+def serve(
+    config: ConfigOpt = None,
+    host: Annotated[
+        str | None,
+        typer.Option(
+            "--host",
+            metavar="ADDRESS",
+            help="Address to listen on (default: 127.0.0.1, or [serve] host). Another "
+            "than loopback is an explicit choice, logged at start.",
+            show_default=False,
+        ),
+    ] = None,
+    port: Annotated[
+        int | None,
+        typer.Option(
+            "--port",
+            metavar="PORT",
+            help="Port to listen on (default: 9466, or [serve] port).",
+            show_default=False,
+        ),
+    ] = None,
+    interval: Annotated[
+        int | None,
+        typer.Option(
+            "--interval",
+            metavar="SECONDS",
+            help="Seconds between the end of a check cycle and the next (default: 300, or "
+            "[serve] interval).",
+            show_default=False,
+        ),
+    ] = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Check the config's [[targets]] on a schedule and serve the results over HTTP: the
+    latest reports (/reports), what changed between checks (/reports/{target}/events),
+    Prometheus metrics (/metrics), a status page (/), /healthz, /readyz, and POST /check
+    to check now. Read-only: nothing is ever applied. Needs `pip install
+    'driftcheck[serve]'`.
+
+    Runs until SIGTERM or Ctrl-C (exit 0); exit 2 for a bad config, host or port.
+    """
+    ui = UI(quiet)
+
+    def body() -> int:
+        import importlib.util
+
+        extra = ("fastapi", "uvicorn", "prometheus_client")
+        missing = [m for m in extra if importlib.util.find_spec(m) is None]
+        if missing:
+            raise DriftcheckError(
+                f"driftcheck serve needs {', '.join(missing)}, which is not installed",
+                hint="install driftcheck[serve]: pip install 'driftcheck[serve]'",
+                code="usage",
+            )
+        from driftcheck.serve.main import run
+
+        return run(config, host, port, interval, quiet)
+
+    _guard(ui, "text", None, "serve", body)
 
 
 def main() -> None:

@@ -192,11 +192,44 @@ class HistoryConfig(_Section):
         return value
 
 
+# A target's name is a path segment of the service's URLs (/reports/{name}).
+TARGET_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+
+
 class TargetConfig(_Section):
     """One `[[targets]]` table: a database for `validate` to check (a path, a URL, or a
-    glob pattern such as "tenants/*.db"), relative to the config file's directory."""
+    glob pattern such as "tenants/*.db"), relative to the config file's directory.
+
+    `driftcheck serve` reads the other keys: the target's `name` (in its URLs and
+    metrics), and the migrations, expected schemas and history store of its databases
+    when they are not the file's own (`migrations`, `expected`, `history`).
+    `database` is another spelling of `db`."""
 
     db: str
+    name: str | None = None
+    migrations: str | None = None  # a directory or "python:package.module:attribute"
+    migrations_format: str | None = None
+    migrations_pattern: str | None = None
+    expected: str | None = None  # a directory of expected schemas (`--expected`)
+    history: str | None = None  # a history store, as `--history`
+    busy_timeout: float | None = Field(default=None, ge=0, strict=True, allow_inf_nan=False)
+
+    def own_source(self) -> list[str]:
+        """The keys that give this target migrations of its own (`serve` reads them)."""
+        keys = ("migrations", "migrations_format", "migrations_pattern", "expected", "history")
+        return [k for k in keys if getattr(self, k) is not None]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _database_is_db(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "database" in data:
+            if "db" in data:
+                raise _Bad(
+                    "sets both `db` and `database`, two spellings of one key",
+                    "keep one of them",
+                )
+            data = {("db" if k == "database" else k): v for k, v in data.items()}
+        return data
 
     @field_validator("db")
     @classmethod
@@ -205,6 +238,72 @@ class TargetConfig(_Section):
         if problem is not None:
             raise _Bad(*problem)
         return value
+
+    @field_validator("name")
+    @classmethod
+    def _url_safe(cls, value: str | None) -> str | None:
+        if value is not None and TARGET_NAME.fullmatch(value) is None:
+            fixed = re.sub(r"[^A-Za-z0-9._-]+", "-", value).strip("-._")[:64] or "tenants"
+            raise _Bad(
+                "a target's name is part of URLs: letters, digits, '.', '_' and '-', "
+                "starting with a letter or digit, at most 64 characters",
+                f"e.g. name = {json.dumps(fixed)}",
+            )
+        return value
+
+    @field_validator("migrations_format")
+    @classmethod
+    def _known_format(cls, value: str | None) -> str | None:
+        if value is None or value == "auto":
+            return value
+        formats = migrations_formats()
+        if value not in formats:
+            raise _choice(value, formats, "migrations_format", "flyway")
+        return value
+
+    @field_validator("history")
+    @classmethod
+    def _known_history(cls, value: str | None) -> str | None:
+        if value is None or value in ("auto", "none"):
+            return value
+        kinds = history_kinds()
+        if value not in kinds:
+            raise _choice(value, kinds, "history", "auto")
+        return value
+
+
+class NotifyConfig(_Section):
+    """`[notify]`: where `driftcheck serve` posts an event when a database's status changes."""
+
+    url: str
+    # Signs each body: the receiver checks the signature header with the same secret.
+    secret: str | None = None
+    timeout: float = Field(default=5.0, gt=0, le=300, strict=True, allow_inf_nan=False)
+    retries: int = Field(default=3, ge=0, le=10, strict=True)
+
+    @field_validator("url")
+    @classmethod
+    def _http(cls, value: str) -> str:
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise _Bad(
+                "expected an http:// or https:// URL with a host",
+                'e.g. url = "https://hooks.example.com/driftcheck"',
+            )
+        return value
+
+
+class ServeConfig(_Section):
+    """`[serve]`: defaults of `driftcheck serve`'s options (the options override them)."""
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=9466, ge=1, le=65535, strict=True)
+    interval: int = Field(default=300, ge=1, strict=True)  # seconds between cycles
+    # Per target, the most not-clean databases with metric series of their own (worst
+    # first); the rest are counted in the per-target series. Bounds the series count.
+    metrics_databases: int = Field(default=100, ge=0, le=10_000, strict=True)
 
 
 class PythonFieldsConfig(_Section):
@@ -245,6 +344,9 @@ class Config(_Section):
     replay: ReplayConfig = Field(default_factory=ReplayConfig)
     lint: LintConfig = Field(default_factory=LintConfig)
     history: HistoryConfig = Field(default_factory=HistoryConfig)
+    # `driftcheck serve`: its webhook and the defaults of its options.
+    notify: NotifyConfig | None = None
+    serve: ServeConfig = Field(default_factory=ServeConfig)
     # Where the configuration came from, for messages ("" when none was found).
     source: str = Field(default="", exclude=True)
     # The keys the file sets, dotted for sections ("migrations", "history.kind"):
@@ -317,6 +419,20 @@ class Config(_Section):
                     f"e.g. {fixed}, or no kind to match objects of every kind",
                 )
         return value
+
+    @model_validator(mode="after")
+    def _unique_target_names(self) -> Config:
+        seen: dict[str, int] = {}
+        for n, t in enumerate(self.targets, 1):
+            if t.name is None:
+                continue
+            if t.name in seen:
+                raise _Bad(
+                    f"[[targets]] {seen[t.name]} and {n} are both named {json.dumps(t.name)}",
+                    "give each target a name of its own (it is part of the service's URLs)",
+                )
+            seen[t.name] = n
+        return self
 
     @model_validator(mode="after")
     def _pattern_implies_format(self) -> Config:
@@ -558,15 +674,22 @@ def _build(table: dict[str, Any], p: Path) -> Config:
     if cfg.database:
         updates["database"] = rebase(cfg.database, lambda value: _rel(base, value))
     if cfg.targets:
-        updates["targets"] = tuple(
-            TargetConfig.model_construct(db=rebase(t.db, lambda value: _rel(base, value)))
-            for t in cfg.targets
-        )
+        updates["targets"] = tuple(_rebase_target(t, base) for t in cfg.targets)
     if cfg.replay.baseline:
         updates["replay"] = cfg.replay.model_copy(
             update={"baseline": _rel(base, cfg.replay.baseline)}
         )
     return cfg.model_copy(update=updates)
+
+
+def _rebase_target(t: TargetConfig, base: Path) -> TargetConfig:
+    """A target's paths, relative to the config file's directory as every path in it is."""
+    update: dict[str, Any] = {"db": rebase(t.db, lambda value: _rel(base, value))}
+    if t.migrations and not t.migrations.startswith("python:"):
+        update["migrations"] = _rel(base, t.migrations)
+    if t.expected:
+        update["expected"] = _rel(base, t.expected)
+    return t.model_copy(update=update)
 
 
 # `[migrations]` as a table: each key and the top-level key it stands for. TOML
@@ -633,6 +756,8 @@ _SECTIONS: dict[str, type[BaseModel]] = {
     "history": HistoryConfig,
     "history.version_pointer": VersionPointer,
     "targets": TargetConfig,
+    "notify": NotifyConfig,
+    "serve": ServeConfig,
     "migrations_python": PythonFieldsConfig,
     "migrations.python": PythonFieldsConfig,
 }
@@ -668,6 +793,16 @@ _EXPECTED: dict[str, tuple[str, str]] = {
     "ignore": ("a list of patterns", '["table:scratch_*", "index:tmp_*"]'),
     "busy_timeout": ("a number of seconds, 0 or more", "5"),
     "targets.db": ("a path, a glob pattern or a URL (a string)", '"tenants/*.db"'),
+    "notify": ("a section", ""),
+    "notify.url": ("an http:// or https:// URL (a string)", '"https://hooks.example.com/dc"'),
+    "notify.secret": ("a shared secret (a string)", '"change-me"'),
+    "notify.timeout": ("a number of seconds, more than 0, at most 300", "5"),
+    "notify.retries": ("a whole number, 0 to 10", "3"),
+    "serve": ("a section", ""),
+    "serve.host": ("an address or host name (a string)", '"127.0.0.1"'),
+    "serve.port": ("a port number, 1 to 65535", "9466"),
+    "serve.interval": ("a whole number of seconds, 1 or more", "300"),
+    "serve.metrics_databases": ("a whole number, 0 to 10000", "100"),
     "replay": ("a section", ""),
     "replay.functions": (_FUNCTIONS, '["normalize", "BIN2B64/1"]'),
     "replay.identity": (_FUNCTIONS, '["lower_ascii/1"]'),
@@ -810,6 +945,9 @@ def _explain_target(err: Any, p: Path) -> ConfigError:
         )
     n = loc[1] + 1 if isinstance(loc[1], int) else 1
     which = f"{where}: {header} {n}"
+    bad = err.get("ctx", {}).get("error") if kind == "value_error" else None
+    if len(loc) == 2 and isinstance(bad, _Bad):  # a rule across the table's keys
+        return ConfigError(f"{which}: {bad.problem}", hint=bad.hint, code="config_value")
     if len(loc) == 2:  # an item that is not a table: targets = ["a.db"]
         db = json.dumps(given) if isinstance(given, str) else '"tenants/*.db"'
         return ConfigError(
@@ -819,11 +957,12 @@ def _explain_target(err: Any, p: Path) -> ConfigError:
         )
     key = ".".join(str(x) for x in loc[2:])
     if kind == "extra_forbidden":
-        close = difflib.get_close_matches(key, list(TargetConfig.model_fields), n=1)
+        known = [*TargetConfig.model_fields, "database"]
+        close = difflib.get_close_matches(key, known, n=1)
         guess = f"did you mean {close[0]!r}? " if close else ""
         return ConfigError(
             f"{which}: unknown key {key!r}",
-            hint=f"{guess}known keys here: {_known(TargetConfig)}",
+            hint=f"{guess}known keys here: {', '.join(known)}",
             code="config_key",
         )
     if kind == "missing":
@@ -832,17 +971,33 @@ def _explain_target(err: Any, p: Path) -> ConfigError:
             hint='add it, e.g. db = "tenants/*.db" (a path, a glob pattern or a URL)',
             code="config_value",
         )
-    bad = err.get("ctx", {}).get("error") if kind == "value_error" else None
     shown = _shown(redact(given) if isinstance(given, str) else given)
     if isinstance(bad, _Bad):
         return ConfigError(
             f"{which}: {key} = {shown}: {bad.problem}", hint=bad.hint, code="config_value"
         )
+    expected, example = _TARGET_KEYS.get(key, _TARGET_KEYS["db"])
     return ConfigError(
-        f"{which}: {key} = {shown}: expected a path, a glob pattern or a URL (a string)",
-        hint='e.g. db = "tenants/*.db"',
+        f"{which}: {key} = {shown}: expected {expected}",
+        hint=f"e.g. {key} = {example}",
         code="config_value",
     )
+
+
+# A [[targets]] key: (what is expected, an example value).
+_TARGET_KEYS = {
+    "db": ("a path, a glob pattern or a URL (a string)", '"tenants/*.db"'),
+    "name": ("a name (a string): letters, digits, '.', '_', '-'", '"tenants"'),
+    "migrations": (
+        'a directory (a string), or "python:package.module:attribute"',
+        '"db/migrations"',
+    ),
+    "migrations_format": ("a migrations format (a string)", '"flyway"'),
+    "migrations_pattern": ("a regular expression (a string)", r"'V(?P<version>\d+)__.*\.sql'"),
+    "expected": ("a directory of expected schemas (a string)", '"expected_schemas"'),
+    "history": ("a history store (a string)", '"auto"'),
+    "busy_timeout": ("a number of seconds, 0 or more", "5"),
+}
 
 
 def _source_label(p: Path) -> str:

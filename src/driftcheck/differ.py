@@ -16,8 +16,7 @@ called missing or unexpected.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Sequence
-from difflib import SequenceMatcher
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from driftcheck.changes import (
@@ -431,12 +430,9 @@ class _Differ:
         act_order = [fold(m.name_of(x) or "") for x in actual if fold(m.name_of(x) or "") in common]
         if exp_order == act_order:
             return
-        kept: set[str] = set()
-        matcher = SequenceMatcher(None, exp_order, act_order, autojunk=False)
-        for block in matcher.get_matching_blocks():
-            kept.update(exp_order[block.a : block.a + block.size])
         exp_pos = {fold(m.name_of(x) or ""): i + 1 for i, x in enumerate(expected)}
         act_pos = {fold(m.name_of(x) or ""): i + 1 for i, x in enumerate(actual)}
+        kept = _unmoved(exp_order, act_order, exp_pos, act_pos)
         for x, _ in pairs:
             f = fold(m.name_of(x) or "")
             if f not in kept:
@@ -454,6 +450,45 @@ class _Differ:
                     f"{exp_pos[f]} (SELECT * and INSERT without a column list, as in a "
                     "table rebuild's INSERT ... SELECT *, put values in other columns)",
                 )
+
+
+def _unmoved(
+    x: Sequence[str], y: Sequence[str], xpos: Mapping[str, int], ypos: Mapping[str, int]
+) -> set[str]:
+    """The names of a longest common subsequence of two orders: what did not move.
+
+    A true LCS (difflib's matcher is not one), so the number of moved items is the same
+    both ways; among equally long ones, the one keeping most items at the same absolute
+    position, then a fixed choice made on the pair in a canonical order, so that
+    diff(a, b) and diff(b, a) name the same items.
+    """
+    if list(x) > list(y):
+        x, y, xpos, ypos = y, x, ypos, xpos
+    n, k = len(x), len(y)
+    # best[i][j]: (length, items at their own position) of an LCS of x[i:] and y[j:].
+    best = [[(0, 0)] * (k + 1) for _ in range(n + 1)]
+    for i in range(n - 1, -1, -1):
+        row, below = best[i], best[i + 1]
+        for j in range(k - 1, -1, -1):
+            top = max(below[j], row[j + 1])
+            if x[i] == y[j]:
+                ln, same = below[j + 1]
+                top = max(top, (ln + 1, same + (xpos[x[i]] == ypos[x[i]])))
+            row[j] = top
+    kept: set[str] = set()
+    i = j = 0
+    while i < n and j < k:
+        if x[i] == y[j]:
+            ln, same = best[i + 1][j + 1]
+            if best[i][j] == (ln + 1, same + (xpos[x[i]] == ypos[x[i]])):
+                kept.add(x[i])
+                i, j = i + 1, j + 1
+                continue
+        if best[i + 1][j] >= best[i][j + 1]:
+            i += 1
+        else:
+            j += 1
+    return kept
 
 
 def _how(attr: Attr, e: Any, a: Any) -> str:

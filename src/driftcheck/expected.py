@@ -20,6 +20,7 @@ from driftcheck.versions import version_key
 if TYPE_CHECKING:
     # Imported where used: `snapshot` loads migrations and baseline through here,
     # and needs neither the replay nor the report models when nothing is new.
+    from driftcheck.attribution import Attributor
     from driftcheck.replay import Baseline, VersionState
     from driftcheck.report.model import Migrations, SkippedStep
     from driftcheck.settings import Settings
@@ -35,6 +36,9 @@ class Expected:
     origin: str  # "replay" | "snapshots"
     skipped: list[SkippedStep] = field(default_factory=list)
     migration_set: MigrationSet | None = None  # None when validating from snapshots alone
+    baseline: Baseline | None = None  # [replay] baseline, run before the first version
+    # Which statement made what (changes' `source`), worked out when first asked for.
+    attribution: Attributor | None = field(default=None, repr=False, compare=False)
 
     @property
     def migrations(self) -> dict[str, Migration]:
@@ -169,7 +173,8 @@ def expected_schemas(s: Settings) -> Expected:
             return Expected(states, manifest.source, manifest.format, "snapshots")
         # Migrations at hand too: the snapshots must describe them.
         mset = load_migrations(s)
-        reasons = snapshots.staleness(directory, mset, load_baseline(s))
+        baseline = load_baseline(s)
+        reasons = snapshots.staleness(directory, mset, baseline)
         if reasons:
             raise SnapshotError(
                 f"expected schemas in {directory} are stale: "
@@ -179,7 +184,9 @@ def expected_schemas(s: Settings) -> Expected:
                 "replay the migrations",
                 code="snapshot_stale",
             )
-        return Expected(states, mset.source, mset.format, "snapshots", _skipped(mset), mset)
+        return Expected(
+            states, mset.source, mset.format, "snapshots", _skipped(mset), mset, baseline
+        )
     mset = load_migrations(s)
     baseline = load_baseline(s)
     snap = s.snapshot_dir
@@ -189,10 +196,12 @@ def expected_schemas(s: Settings) -> Expected:
         try:
             if not snapshots.staleness(snap, mset, baseline):
                 _, states = snapshots.load(snap)
-                return Expected(states, mset.source, mset.format, "snapshots", _skipped(mset), mset)
+                return Expected(
+                    states, mset.source, mset.format, "snapshots", _skipped(mset), mset, baseline
+                )
         except SnapshotError:
             pass  # unusable snapshots are no reason not to check: replay instead
     from driftcheck.replay import replay
 
     states = replay(mset.migrations, functions=s.functions, baseline=baseline, progress=s.progress)
-    return Expected(states, mset.source, mset.format, "replay", _skipped(mset), mset)
+    return Expected(states, mset.source, mset.format, "replay", _skipped(mset), mset, baseline)

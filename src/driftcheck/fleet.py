@@ -25,6 +25,7 @@ from driftcheck.settings import Settings
 if TYPE_CHECKING:
     from driftcheck.check import ReportMemo
     from driftcheck.expected import Expected
+    from driftcheck.report.model import Report
 
 _GLOB = frozenset("*?[")
 
@@ -267,7 +268,32 @@ def check(
         yield from results
 
 
+def reports(s: Settings, paths: Sequence[str]) -> Generator[Report, None, None]:
+    """One report per database, in the order of `paths`, checked in this thread (the
+    service's road: it stops between two databases when asked). The expected schemas
+    are loaded once; when they cannot be, every database gets that error's report."""
+    if not paths:
+        return
+    from driftcheck.check import ReportMemo
+    from driftcheck.expected import expected_schemas
+    from driftcheck.reporting import error_report
+
+    try:
+        expected = expected_schemas(s)
+    except DriftcheckError as exc:
+        for path in paths:
+            yield error_report(exc, path)
+        return
+    memo = ReportMemo()
+    for path in paths:
+        yield _report(s, expected, path, memo)
+
+
 def _outcome(s: Settings, expected: Expected, path: str, form: Form, memo: ReportMemo) -> Outcome:
+    return Outcome.of(_report(s, expected, path, memo), form)
+
+
+def _report(s: Settings, expected: Expected, path: str, memo: ReportMemo) -> Report:
     from driftcheck.check import validate_report
     from driftcheck.reporting import error_report
     from driftcheck.sqlite.connect import interrupt_requested
@@ -291,7 +317,7 @@ def _outcome(s: Settings, expected: Expected, path: str, form: Form, memo: Repor
             ),
             path,
         )
-    return Outcome.of(report, form)
+    return report
 
 
 # A worker's state, set once by `_setup`.

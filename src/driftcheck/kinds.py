@@ -39,3 +39,7 @@ HISTORY_STORES = (
 # Formats whose own tool runs each migration as written, not in a transaction (lint
 # judges PRAGMA foreign_keys and VACUUM as that tool runs them).
 UNWRAPPED_FORMATS = ("prisma",)
+
+# Report formats for CI systems (--format of validate, plan, merge-reports and fleet
+# runs; driftcheck.render). Rendered from the report models by driftcheck.report.render.
+CI_FORMATS = ("markdown", "junit", "github", "sarif")

@@ -26,12 +26,12 @@ from driftcheck.errors import trimmed_sql
 from driftcheck.migrations.model import Migration, MigrationSet, Statement
 from driftcheck.model import ForeignKey, Index, Schema, SchemaObject, Table, Trigger, View
 from driftcheck.normalize import fold
-from driftcheck.replay import Baseline, ObjectKey, Replayer, VersionState
+from driftcheck.replay import Baseline, ObjectKey, Replayer, SchemaWatch, Step, VersionState
 from driftcheck.report.lint import Finding, LintReport, finding, summarize
 from driftcheck.report.model import now, tool
 from driftcheck.sqlite.connect import FunctionStub, open_memory
 from driftcheck.sqlite.diagnose import origin
-from driftcheck.sqlite.introspect import raw_rows, read_master, read_objects
+from driftcheck.sqlite.introspect import read_master, read_objects
 from driftcheck.sqlite.probe import Probe, Sample
 from driftcheck.sqlite.statements import (
     Skipped,
@@ -41,7 +41,6 @@ from driftcheck.sqlite.statements import (
     skipped_create,
 )
 
-Row = tuple[str, str, str, "str | None"]  # sqlite_schema: type, name, tbl_name, sql
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")
 # PRAGMA foreign_keys's values, as SQLite reads them.
 _SWITCH = {"on": 1, "1": 1, "true": 1, "yes": 1, "off": 0, "0": 0, "false": 0, "no": 0}
@@ -103,20 +102,11 @@ def lint_report(
 
 
 @dataclass
-class _Step:
-    """A statement that changed the schema: sqlite_schema before and after it."""
+class _Step(Step):
+    """A statement that changed the schema (see `replay.Step`), and the columns it changed."""
 
-    stmt: Statement
-    before: dict[ObjectKey, Row]
-    after: dict[ObjectKey, Row]
     # Tables altered in place (same name, new CREATE text): columns before and after.
     columns: dict[ObjectKey, tuple[list[str], list[str]]] = field(default_factory=dict)
-
-    def gone(self, key: ObjectKey) -> bool:
-        return key in self.before and key not in self.after
-
-    def touched(self, key: ObjectKey) -> bool:
-        return key in self.after and self.before.get(key) != self.after[key]
 
 
 @dataclass
@@ -140,10 +130,6 @@ def _image(conn: sqlite3.Connection) -> bytes:
         return conn.serialize()
     except sqlite3.Error:
         return b""
-
-
-def _rows(conn: sqlite3.Connection) -> dict[ObjectKey, Row]:
-    return {(r[0], fold(r[1])): r for r in raw_rows(conn)}
 
 
 def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
@@ -194,14 +180,13 @@ class _Linter(Replayer):
         # another transaction); any other runs in its tool's transaction unless it opts out.
         own = any(is_transaction_control(s.sql) for s in m.statements)
         wrapped = self.wraps and not m.no_transaction and not own
-        rows = _rows(conn)
+        watch = SchemaWatch(conn)
         columns = {
             key: [c.name for c in obj.columns]
             for key, obj in state.objects.items()
             if isinstance(obj, Table)
         }
         self._image = _image(conn)  # the version's start, to replay again (_settle)
-        version = trace.start[0]
         for n, stmt in enumerate(m.statements):
             skip = skipped_create(conn, stmt)
             if skip is not None:
@@ -218,11 +203,10 @@ class _Linter(Replayer):
                 raise self.failure(state, m, stmt, exc) from None
             if cursor.rowcount != -1 or first_words(stmt.sql, 1) == ["WITH"]:
                 trace.data = True
-            (now,) = conn.execute("PRAGMA schema_version").fetchone()
-            if now == version:
+            changed = watch.changed()
+            if changed is None:
                 continue
-            version = now
-            after = _rows(conn)
+            rows, after = changed
             step = _Step(stmt, rows, after)
             for key, row in after.items():
                 if key[0] != "table" or rows.get(key) == row:
@@ -235,7 +219,6 @@ class _Linter(Replayer):
             for key in rows.keys() - after.keys():
                 columns.pop(key, None)
             trace.steps.append(step)
-            rows = after
 
     # -- statement by statement ---------------------------------------------
 
@@ -578,10 +561,9 @@ def _follow(key: ObjectKey, table: Table, steps: Sequence[_Step]) -> _Fate:
     for step in steps:
         current = ("table", fate.name)
         if step.gone(current):
-            came = [k for k in step.after.keys() - step.before.keys() if k[0] == "table"]
-            went = [k for k in step.before.keys() - step.after.keys() if k[0] == "table"]
-            if len(came) == 1 and went == [current]:  # ALTER TABLE ... RENAME TO
-                fate.name = came[0][1]
+            renamed = step.renamed()
+            if renamed is not None and renamed[0] == current:  # ALTER TABLE ... RENAME TO
+                fate.name = renamed[1][1]
                 continue
             fate.dropped = step
             return fate

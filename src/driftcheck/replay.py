@@ -29,7 +29,7 @@ from driftcheck.model import (
 from driftcheck.normalize import fold
 from driftcheck.sqlite.connect import FunctionStub, open_memory
 from driftcheck.sqlite.diagnose import Failure, advice, explain, function_hint
-from driftcheck.sqlite.introspect import Master, read_objects
+from driftcheck.sqlite.introspect import Master, RawRow, raw_rows, read_objects
 from driftcheck.sqlite.statements import Skipped, skipped_create
 
 ObjectKey = tuple[str, str]  # (kind, folded name)
@@ -172,6 +172,62 @@ def execute_statements(
             raise on_error(stmt, exc) from None
 
 
+# --------------------------------------------------------------------------
+# Statement by statement: which statement changed what (lint, attribution)
+
+
+def schema_rows(conn: sqlite3.Connection) -> dict[ObjectKey, RawRow]:
+    """sqlite_schema's rows of the user's objects, by (kind, folded name)."""
+    return {(r[0], fold(r[1])): r for r in raw_rows(conn)}
+
+
+@dataclass
+class Step:
+    """A statement that changed the schema: sqlite_schema before and after it."""
+
+    stmt: Statement
+    before: dict[ObjectKey, RawRow]
+    after: dict[ObjectKey, RawRow]
+
+    def gone(self, key: ObjectKey) -> bool:
+        return key in self.before and key not in self.after
+
+    def touched(self, key: ObjectKey) -> bool:
+        return key in self.after and self.before.get(key) != self.after[key]
+
+    def renamed(self) -> tuple[ObjectKey, ObjectKey] | None:
+        """(old, new) when the statement renamed a table (ALTER TABLE ... RENAME TO): one
+        table went and one came."""
+        came = [k for k in self.after.keys() - self.before.keys() if k[0] == "table"]
+        went = [k for k in self.before.keys() - self.after.keys() if k[0] == "table"]
+        if len(came) == 1 and len(went) == 1:
+            return went[0], came[0]
+        return None
+
+
+class SchemaWatch:
+    """Watches one connection's schema between statements: `changed()`, called after each
+    statement, gives sqlite_schema before and after it when it changed the schema
+    (`PRAGMA schema_version` says whether, so a statement that did not costs one pragma)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.version = _schema_version(conn)
+        self.rows = schema_rows(conn)
+
+    def changed(self) -> tuple[dict[ObjectKey, RawRow], dict[ObjectKey, RawRow]] | None:
+        now = _schema_version(self.conn)
+        if now == self.version:
+            return None
+        self.version = now
+        before, self.rows = self.rows, schema_rows(self.conn)
+        return before, self.rows
+
+
+def _schema_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA schema_version").fetchone()[0])
+
+
 class Replayer:
     """Runs migrations into one in-memory database, version by version."""
 
@@ -247,9 +303,7 @@ class Replayer:
         return replay_error(m, stmt, exc, reason=reason, fix=advice(failure, reason))
 
     def _finish_transaction(self) -> None:
-        # A migration that opened a transaction and never closed it: keep its work.
-        if self.conn.in_transaction:
-            self.conn.execute("COMMIT")
+        _commit(self.conn)
 
     def run(
         self,
@@ -285,3 +339,108 @@ def replay(
     """Expected schema before the first version and after every version."""
     with Replayer(functions) as r:
         return r.run([r.initial_state(baseline)], migrations, progress)
+
+
+# --------------------------------------------------------------------------
+# Replaying again, to say which statement made what (attribution)
+
+
+@dataclass
+class Traced:
+    """One version replayed statement by statement: each statement that changed the
+    schema, and the watched objects read again after it (None: gone)."""
+
+    steps: list[Step]
+    objects: list[dict[ObjectKey, SchemaObject | None]]
+
+
+class StepReplay:
+    """Replays the migrations again, one statement at a time for the versions asked
+    about, reading only the objects asked about after each statement that changes
+    the schema. It only moves forward: a version before the current one starts it over
+    from the baseline. `replays`, `statements` and `traced` count its work."""
+
+    def __init__(
+        self,
+        migrations: Sequence[Migration],
+        baseline: Baseline | None = None,
+        functions: Iterable[FunctionStub] = (),
+    ) -> None:
+        self.migrations = migrations
+        self.baseline = baseline
+        self.functions = tuple(functions)
+        self.conn: sqlite3.Connection | None = None
+        self.position = 0  # migrations run so far in `conn`
+        self.replays = 0  # starts from the baseline
+        self.statements = 0  # statements executed
+        self.traced = 0  # versions run statement by statement
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+    def _start(self) -> sqlite3.Connection:
+        self.close()
+        self.conn = conn = open_memory(self.functions)
+        self.position = 0
+        self.replays += 1
+        if self.baseline is not None:
+            self._run(conn, self.baseline.statements)
+        return conn
+
+    def _run(self, conn: sqlite3.Connection, statements: Sequence[Statement]) -> None:
+        execute_statements(conn, statements, lambda s, e: e)
+        self.statements += len(statements)
+        _commit(conn)
+
+    def trace(self, index: int, watched: Callable[[ObjectKey], bool]) -> Traced:
+        """Migration `index` (0-based) run statement by statement from the schema before
+        it, with the objects `watched` accepts read after each statement that changed
+        them or what they read. A failure (the replay made the expected schemas, but
+        snapshots may not match what the statements do here) is a ReplayError, and the
+        next call starts over."""
+        try:
+            return self._trace(index, watched)
+        except sqlite3.Error as exc:
+            self.close()
+            m = self.migrations[index]
+            raise ReplayError(
+                f"version {m.version}: replaying it again statement by statement failed: {exc}",
+                hint="the changes' sources are left at the version",
+                code="replay_failed",
+            ) from None
+
+    def _trace(self, index: int, watched: Callable[[ObjectKey], bool]) -> Traced:
+        conn = self.conn
+        if conn is None or self.position > index:
+            conn = self._start()
+        for m in self.migrations[self.position : index]:
+            self._run(conn, m.statements)
+        self.position = index
+        master = Master()
+        master.update(conn)
+        watch = SchemaWatch(conn)
+        traced = Traced([], [])
+        for stmt in self.migrations[index].statements:
+            conn.execute(stmt.sql).fetchall()
+            self.statements += 1
+            changed = watch.changed()
+            if changed is None:
+                continue
+            delta = master.update(conn)
+            objects: dict[ObjectKey, SchemaObject | None] = dict.fromkeys(delta.gone)
+            keys = {k for k in master.dependents(delta) if watched(k)}
+            objects.update({object_key(o): o for o in read_objects(conn, master.rows, keys)})
+            traced.steps.append(Step(stmt, *changed))
+            traced.objects.append({k: o for k, o in objects.items() if watched(k)})
+        _commit(conn)
+        self.position = index + 1
+        self.traced += 1
+        return traced
+
+
+def _commit(conn: sqlite3.Connection) -> None:
+    # A migration that opened a transaction and never closed it: keep its work.
+    if conn.in_transaction:
+        conn.execute("COMMIT")

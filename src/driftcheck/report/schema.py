@@ -11,6 +11,7 @@ from pydantic import BaseModel
 
 
 def report_schema() -> dict[str, Any]:
+    from driftcheck.report.delta import ReportDelta, ReportDiff
     from driftcheck.report.lint import LintReport
     from driftcheck.report.model import (
         ApplyReport,
@@ -27,6 +28,8 @@ def report_schema() -> dict[str, Any]:
         "SnapshotReport": SnapshotReport,
         "FleetReport": FleetReport,
         "LintReport": LintReport,
+        "ReportDiff": ReportDiff,
+        "ReportDelta": ReportDelta,
     }
     defs: dict[str, Any] = {}
     for model in models.values():
@@ -41,7 +44,8 @@ def report_schema() -> dict[str, Any]:
         "(ApplyReport), `driftcheck snapshot --format json` (SnapshotReport) and "
         "`driftcheck validate` over several databases and `driftcheck merge-reports` "
         "(FleetReport; `--format jsonl`: one Report per line), and `driftcheck lint --format "
-        "json` (LintReport).",
+        "json` (LintReport), `driftcheck report-diff --format json` (ReportDiff, whose "
+        "deltas are ReportDelta: what changed between two reports of one database).",
         "oneOf": [{"$ref": f"#/$defs/{name}"} for name in models],
         "$defs": defs,
     }

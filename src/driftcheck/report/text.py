@@ -69,8 +69,24 @@ def changes_block(changes: Iterable[Change], style: Style) -> list[str]:
         lines.append(style(table if table else "(views)", bold=True))
         for c in groups[table]:
             sev = style(f"{c.severity:<7}", _SEVERITY_COLOUR[c.severity])
-            lines.append(f"  {_SYMBOL[c.change]} {sev}  {style.wrap(c.message, 4 + 7 + 2)}")
+            text = c.message + (f" ({note})" if (note := source_note(c)) else "")
+            lines.append(f"  {_SYMBOL[c.change]} {sev}  {style.wrap(text, 4 + 7 + 2)}")
     return lines
+
+
+def source_note(c: Change) -> str:
+    """Where the expected object comes from, in a few words: `expected since
+    0012_temporal_metadata.sql:2` (the file, when its name shows the version; else
+    `0012 at app/db.py:40`; the version alone without a file). An unexpected object a
+    later version creates: `created in 0014_tags.sql:3`."""
+    src = c.source
+    if src is None:
+        return ""
+    where = src.version
+    if src.file:
+        at = f"{src.file}:{src.line}" if src.line else src.file
+        where = at if src.version in src.file else f"{src.version} at {at}"
+    return f"created in {where}" if c.change == "unexpected" else f"expected since {where}"
 
 
 def _effective(report: Report) -> str:
