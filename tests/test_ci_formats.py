@@ -593,3 +593,40 @@ def test_info_notes_and_a_stale_pointer_in_every_format(drifted_report) -> None:
         ("changed-view", "note"),
         ("history-pointer-stale", "error"),
     ]
+
+
+def test_fail_on_pending_says_why_in_github_annotations(cli, project) -> None:
+    """The exit code fails the step; an `::error` says it is the pending versions."""
+    args = ("validate", "--db", "pending.db", "-m", "migrations", "-f", "github")
+    quiet = cli(*args)
+    assert quiet.exit_code == 0 and "::error" not in quiet.stdout
+    strict = cli(*args, "--fail-on-pending")
+    assert strict.exit_code == 1
+    errors = [line for line in strict.stdout.splitlines() if line.startswith("::error")]
+    assert errors == [
+        "::error title=pending.db%3A pending versions::1 version not applied yet (0003); "
+        "--fail-on-pending makes that a failure"
+    ]
+
+
+def test_a_database_path_cannot_start_a_workflow_command(cli, project) -> None:
+    """GitHub reads every line of the log: a newline in a path must not begin one."""
+    evil = project / "x\n::error file=evil.sql::pwned.db"
+    evil.write_bytes((project / "clean.db").read_bytes())
+    r = cli("validate", "--db", str(evil.name), "-m", "migrations", "-f", "github")
+    assert r.exit_code == 0
+    assert [line for line in r.stdout.splitlines() if line.startswith("::")] == []
+    assert r.stdout.endswith("::pwned.db is clean\n") and r.stdout.count("\n") == 1
+
+
+def test_a_source_date_epoch_no_date_can_hold_is_ignored(cli, project, monkeypatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "99999999999999")
+    r = cli("validate", "--db", "clean.db", "-m", "migrations", "-f", "junit")
+    assert r.exit_code == 0, r.stderr
+    assert 'timestamp="' in r.stdout
+
+
+def test_a_pattern_given_to_a_one_database_command_says_to_use_validate(cli, project) -> None:
+    r = cli("plan", "--db", "*.db", "-m", "migrations")
+    assert r.exit_code == 2
+    assert "takes one database, not a pattern" in r.stderr and "validate" in r.stderr

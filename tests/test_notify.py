@@ -152,6 +152,28 @@ def test_an_event_type_unfit_for_a_header_is_not_used(receiver: Receiver, kind: 
     assert receiver.received[0].headers["X-Driftcheck-Event"] == "delta"
 
 
+def test_userinfo_in_the_url_is_sent_as_basic_auth_and_never_logged(
+    receiver: Receiver, caplog: pytest.LogCaptureFixture
+) -> None:
+    import base64
+
+    url = receiver.url.replace("http://", "http://hook-user:p%40ss:word@")
+    assert send(url, EVENT) is True
+    [got] = receiver.received
+    assert got.path == "/hooks/driftcheck"
+    assert got.headers["Host"] == receiver.url.split("/")[2]  # no user:password@
+    token = base64.b64encode(b"hook-user:p@ss:word").decode()
+    assert got.headers["Authorization"] == f"Basic {token}"
+
+    receiver.received.clear()
+    receiver.answers(Answer(401, body=b"who are you"))
+    with caplog.at_level(logging.DEBUG, logger="driftcheck.serve"):
+        assert send(url, EVENT) is False
+    assert "HTTP 401" in caplog.text and "127.0.0.1" in caplog.text
+    for secret in ("hook-user", "p%40ss", "p@ss", "word", token):
+        assert secret not in caplog.text
+
+
 def test_a_server_error_is_retried_with_the_same_delivery(receiver, waits) -> None:
     receiver.answers(Answer(500), Answer(502), Answer(200))
     assert send(receiver.url, EVENT, secret=SECRET, backoff=0.25) is True

@@ -5,6 +5,7 @@ for real databases drifted by hand between runs."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -566,3 +567,195 @@ def test_names_with_quotes_and_brackets_keep_their_identity(history):
     assert report_delta(before, after).empty
     one = report_delta(before, r1.model_copy(update={"changes": odd[:1]}))
     assert [c.name for c in one.resolved] == ['it\'s "odd" [y]'] and one.appeared == []
+
+
+# --------------------------------------------------------------------------
+# Recoveries and plan entries that change (a trial: migrating a database by hand gave
+# `pending -> clean` with "0012: record" appeared and "0012: apply" resolved, exit 1)
+
+
+def recorded_nowhere(path: Path, upto: int) -> Path:
+    """The bookshelf example at version `upto` with no history at all (no history table,
+    user_version 0): every version there is to record, the status follows the schema."""
+    apply_files(path, FILES[:upto])
+    return path
+
+
+def plan_rows(entries) -> list[tuple[str | None, str, str]]:
+    return [(e.version, e.action, e.code) for e in entries]
+
+
+def pair_rows(pairs) -> list[tuple[str | None, str, str]]:
+    return [
+        (p.after.version, f"{p.before.action} ({p.before.code})", p.after.action) for p in pairs
+    ]
+
+
+def test_migrating_by_hand_a_database_with_no_history_is_a_recovery(cli, tmp_path):
+    db = recorded_nowhere(tmp_path / "pc.db", 11)
+    before = validate(cli, "pc.db", "pc1.json")
+    run_sql(db, FILES[11].read_text(encoding="utf-8"))
+    run_sql(db, FILES[12].read_text(encoding="utf-8"))
+    after = validate(cli, "pc.db", "pc2.json")
+    assert (load(before).status, load(after).status) == ("pending", "clean")
+    d = report_delta(load(before), load(after))
+    # One version, one entry: apply -> record is a changed entry, not resolved + appeared.
+    assert d.plan_appeared == [] and d.plan_resolved == []
+    assert pair_rows(d.plan_changed) == [
+        ("0012", "apply (pending)", "record"),
+        ("0013", "apply (pending)", "record"),
+    ]
+    assert [p.after.code for p in d.plan_changed] == ["unrecorded", "unrecorded"]
+    assert not d.worse and not d.empty
+    r = cli("report-diff", "pc1.json", "pc2.json")
+    assert r.exit_code == 0, r.stdout
+    assert r.stdout == (
+        "pc.db\n"
+        "  status     pending -> clean\n"
+        "  effective  0011 -> 0013\n"
+        "  ~ 0012 rename_shelf_items: apply (pending) -> record (unrecorded)\n"
+        "  ~ 0013 create_loans: apply (pending) -> record (unrecorded)\n"
+        "\n"
+        "nothing new appeared\n"
+    )
+    # The way back: the status got worse, and the versions need more (record -> apply).
+    back = cli("report-diff", "pc2.json", "pc1.json", "-f", "json")
+    assert back.exit_code == 1
+    doc = json.loads(back.stdout)
+    check_report(doc)  # plan_changed is in the committed schema
+    (delta,) = doc["deltas"]
+    assert delta["worse"] is True and delta["plan_appeared"] == delta["plan_resolved"] == []
+    assert [
+        (p["before"]["action"], p["after"]["action"], p["after"]["version"])
+        for p in delta["plan_changed"]
+    ] == [("record", "apply", "0012"), ("record", "apply", "0013")]
+    assert ReportDelta.model_validate(delta) == report_delta(load(after), load(before))
+
+
+def test_migrating_by_hand_a_user_version_database(cli, tmp_path):
+    """0012 run by hand without touching user_version (drift: ran, not recorded), then
+    0013 with user_version set (clean)."""
+    db = build(tmp_path / "pc.db", upto=11)
+    validate(cli, "pc.db", "pc1.json")
+    run_sql(db, FILES[11].read_text(encoding="utf-8"))
+    validate(cli, "pc.db", "pc2.json")
+    run_sql(db, FILES[12].read_text(encoding="utf-8") + "\nPRAGMA user_version = 13;")
+    validate(cli, "pc.db", "pc3.json")
+    r1, r2, r3 = (load(Path(f"pc{n}.json")) for n in (1, 2, 3))
+    assert (r1.status, r2.status, r3.status) == ("pending", "drift", "clean")
+    assert r1.history is not None and r1.history.store == "user_version"
+    ran = report_delta(r1, r2)
+    assert pair_rows(ran.plan_changed) == [("0012", "apply (pending)", "record")]
+    assert ran.plan_appeared == ran.plan_resolved == []
+    assert ran.worse  # pending -> drift: the history now tells a lie
+    done = report_delta(r2, r3)
+    assert plan_rows(done.plan_resolved) == [
+        ("0012", "record", "unrecorded"),
+        ("0013", "apply", "pending"),
+    ]
+    assert not done.worse
+    whole = report_delta(r1, r3)
+    assert whole.status is not None and (whole.status.before, whole.status.after) == (
+        "pending",
+        "clean",
+    )
+    assert not whole.worse
+    assert cli("report-diff", "pc1.json", "pc3.json").exit_code == 0
+    assert cli("report-diff", "pc2.json", "pc3.json").exit_code == 0
+    text = cli("report-diff", "pc1.json", "pc2.json")
+    assert text.exit_code == 1
+    assert "  ~ 0012 rename_shelf_items: apply (pending) -> record (unrecorded)\n" in text.stdout
+    assert "+ 0012" not in text.stdout and "resolved: 0012" not in text.stdout
+
+
+def test_a_plan_entry_that_changes_with_the_status_unchanged_is_worse_when_its_action_rises(
+    cli, tmp_path
+):
+    """0012 and then 0013 run by hand on a user_version database: drift both times; 0013
+    goes apply -> record (less to do: not worse), and back record -> apply (worse)."""
+    db = build(tmp_path / "pc.db", upto=11)
+    run_sql(db, FILES[11].read_text(encoding="utf-8"))
+    validate(cli, "pc.db", "a.json")
+    run_sql(db, FILES[12].read_text(encoding="utf-8"))
+    validate(cli, "pc.db", "b.json")
+    a, b = load(Path("a.json")), load(Path("b.json"))
+    assert (a.status, b.status) == ("drift", "drift")
+    less = report_delta(a, b)
+    assert less.status is None
+    assert pair_rows(less.plan_changed) == [("0013", "apply (pending)", "record")]
+    assert not less.worse
+    more = report_delta(b, a)
+    assert pair_rows(more.plan_changed) == [("0013", "record (unrecorded)", "apply")]
+    assert more.worse
+    assert cli("report-diff", "a.json", "b.json").exit_code == 0
+    assert cli("report-diff", "b.json", "a.json").exit_code == 1
+
+
+@pytest.fixture
+def repaired(cli, tmp_path) -> dict[str, Path]:
+    """A clean database drifted by hand and put back: with user_version (v-) and with no
+    history at all (n-, where every version is to record)."""
+    out: dict[str, Path] = {}
+    for prefix, db in (
+        ("v", build(tmp_path / "v.db", upto=13)),
+        ("n", recorded_nowhere(tmp_path / "n.db", 13)),
+    ):
+        shutil.copyfile(db, tmp_path / "pristine.db")
+        out[f"{prefix}-clean"] = validate(cli, db.name, f"{prefix}-clean.json")
+        run_sql(db, "DROP INDEX idx_books_isbn")
+        out[f"{prefix}-drift"] = validate(cli, db.name, f"{prefix}-drift.json")
+        shutil.copyfile(tmp_path / "pristine.db", db)
+        out[f"{prefix}-repaired"] = validate(cli, db.name, f"{prefix}-repaired.json")
+    return out
+
+
+@pytest.mark.parametrize("prefix", ["v", "n"], ids=["user_version", "no-history"])
+def test_drift_to_clean_is_never_worse_and_clean_to_drift_always_is(cli, repaired, prefix):
+    clean, drift, fixed = (load(repaired[f"{prefix}-{s}"]) for s in ("clean", "drift", "repaired"))
+    assert (clean.status, drift.status, fixed.status) == ("clean", "drift", "clean")
+    recovery = report_delta(drift, fixed)
+    assert recovery.status is not None and recovery.status.after == "clean"
+    assert not recovery.worse
+    assert [c.name for c in recovery.resolved] == ["idx_books_isbn"]
+    drifting = report_delta(clean, drift)
+    assert drifting.worse
+    if prefix == "n":
+        # 0002 was to record and is now partial: one entry changed, flag (partial).
+        assert pair_rows(recovery.plan_changed) == [("0002", "flag (partial)", "record")]
+        assert recovery.plan_appeared == recovery.plan_resolved == []
+        assert pair_rows(drifting.plan_changed) == [("0002", "record (unrecorded)", "flag")]
+    else:
+        assert plan_rows(recovery.plan_resolved) == [("0002", "flag", "partial")]
+    after, before = str(repaired[f"{prefix}-repaired"]), str(repaired[f"{prefix}-drift"])
+    r = cli("report-diff", before, after, "-f", "json")
+    assert r.exit_code == 0 and json.loads(r.stdout)["worse"] is False
+    r = cli("report-diff", str(repaired[f"{prefix}-clean"]), before)
+    assert r.exit_code == 1 and r.stdout.endswith("something new appeared\n")
+
+
+def test_a_better_status_is_not_worse_whatever_else_moved(history):
+    """drift -> pending with a new error-level change: the status decides."""
+    r2, r3 = load(history["r2"]), load(history["r3"])
+    extra = r2.changes[0].model_copy(update={"name": "other", "severity": "error"})
+    d = report_delta(r2, r3.model_copy(update={"changes": [extra]}))
+    assert d.status is not None and (d.status.before, d.status.after) == ("drift", "pending")
+    assert [c.name for c in d.appeared] == ["other"] and not d.worse
+    # The same change with the status unchanged is worse, as before.
+    same = report_delta(r3, r3.model_copy(update={"changes": [extra]}))
+    assert same.status is None and same.worse
+
+
+def test_the_status_page_shows_a_changed_plan_entry_on_one_line(cli, tmp_path):
+    from driftcheck.serve.page import render_page
+
+    db = recorded_nowhere(tmp_path / "pc.db", 11)
+    before = load(validate(cli, "pc.db", "pc1.json"))
+    run_sql(db, FILES[11].read_text(encoding="utf-8"))
+    d = report_delta(before, load(validate(cli, "pc.db", "pc2.json")))
+    assert pair_rows(d.plan_changed) == [("0012", "apply (pending)", "record")]
+    event = {"target": "t", "database": "pc.db", "at": "2026-12-03T06:00:00Z", "cycle": 2}
+    page = render_page({"events": [{**event, "delta": d.model_dump(mode="json")}]})
+    assert "1 changed in the plan" in page
+    line = next(row for row in page.splitlines() if "0012 rename_shelf_items" in row)
+    text = " ".join(re.sub(r"<[^>]+>", "", line).split())
+    assert text.startswith("~ 0012 rename_shelf_items: apply (pending) → record (unrecorded)")

@@ -256,7 +256,20 @@ def test_serve_reports_metrics_events_webhook_and_sigterm(tmp_path, start):
         assert sample(m, "driftcheck_check_duration_seconds_count", target="tenants") == 3
         assert sample(m, "driftcheck_ready") == 1
         assert sample(m, "driftcheck_database_last_check_timestamp_seconds", database=c) > 0
+        # A database whose check failed: its target's migrations give the latest version.
+        b = str(Path("tenants") / "b.db")
+        assert sample(m, "driftcheck_database_latest_version", database=b) == 13
+        assert sample(m, "driftcheck_database_version_info", database=b, latest_version="0013")
+        assert sample(m, "driftcheck_cycle_failures_total") == 0
         assert server.http.get("/reports/tenants/events").json() == []  # the baseline
+
+        # Uptime probes ask with HEAD: the GET's status and headers, no body.
+        for path in ("/", "/healthz", "/readyz", "/metrics"):
+            head, get = server.http.head(path), server.http.get(path)
+            assert head.status_code == get.status_code == 200, path
+            assert head.headers["content-type"] == get.headers["content-type"], path
+            assert head.content == b"", path
+        assert server.http.head("/reports").status_code == 405
 
         # Break a database between cycles: an error report and an event, not a crash;
         # its status changed, so the webhook hears of it, signed.
@@ -303,8 +316,15 @@ def test_check_is_409_while_a_cycle_runs_and_sigterm_abandons_it(tmp_path, start
     r = server.http.get("/readyz")
     assert r.status_code == 503  # the first cycle runs
     assert r.json()["ready"] is False
+    # Before the target's first check has finished, its reports are not there yet.
+    early = server.http.get("/reports/tenants")
+    assert early.status_code == 503
+    assert "has not been checked yet" in early.json()["detail"]
+    assert early.headers["retry-after"] == "5"
+    assert server.http.head("/readyz").status_code == 503
     assert server.http.post("/check").status_code == 409
     server.wait_ready(1)
+    assert len(server.reports()) == 6
     assert server.http.post("/check").status_code == 202
     conflict = server.http.post("/check")
     assert conflict.status_code == 409
@@ -630,3 +650,121 @@ def test_a_port_from_the_config_is_named_as_the_config_sets_it(cli, tmp_path):
         r = cli("serve")
     assert r.exit_code == 2
     assert f"[serve] port = {port} in driftcheck.toml: the port is in use" in r.stderr
+
+
+def test_an_interval_beyond_a_week_and_an_empty_db_are_refused(cli, tmp_path):
+    (tmp_path / "driftcheck.toml").write_text('[[targets]]\nname = "t"\ndb = "a.db"\n')
+    r = cli("serve", "--interval", "99999999999")
+    assert r.exit_code == 2
+    assert "--interval 99999999999: expected a number of seconds, 1 to 604800" in r.stderr
+    r = cli("serve", "--interval", "0")
+    assert r.exit_code == 2
+
+    (tmp_path / "driftcheck.toml").write_text(
+        '[[targets]]\nname = "t"\ndb = "a.db"\n[serve]\ninterval = 99999999999\n'
+    )
+    r = cli("serve")
+    assert r.exit_code == 2
+    assert "serve.interval = 99999999999" in r.stderr and "604800" in r.stderr
+
+    for key in ("db", "database"):
+        (tmp_path / "driftcheck.toml").write_text(f'[[targets]]\nname = "a"\n{key} = ""\n')
+        r = cli("serve")
+        assert r.exit_code == 2
+        assert '[[targets]] 1: db = "": empty' in r.stderr
+
+
+def test_a_pattern_that_matches_nothing_is_said_at_start(tmp_path, start):
+    cfg = tmp_path / "driftcheck.toml"
+    cfg.write_text(
+        f'[[targets]]\nname = "tenants"\ndatabase = "nothing/*.db"\n'
+        f"migrations = {json.dumps(str(EXAMPLES))}\n"
+    )
+    server = start(cfg)
+    server.wait_ready(1)
+    r = server.http.get("/reports/tenants")
+    assert r.status_code == 200 and r.json()["reports"] == []
+    code, _, err = server.stop()
+    assert code == 0, err
+    assert "target tenants: nothing/*.db matches no database now" in err
+    assert "cycle 1: 0 databases in" in err
+
+
+def test_the_scheduler_survives_a_failed_cycle_and_a_huge_interval(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    fleet(tmp_path)
+    # Beyond what `serve` accepts: the wait must not overflow Event.wait all the same.
+    service = _service(tmp_path, interval=99_999_999_999)
+    real = service._check_target
+    calls: list[int] = []
+
+    def flaky(*args: Any) -> bool:
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("a bug")
+        return bool(real(*args))
+
+    monkeypatch.setattr(service, "_check_target", flaky)
+
+    def wait_for(predicate: Any) -> None:
+        deadline = time.monotonic() + 30
+        while not predicate():
+            assert time.monotonic() < deadline, service.cycle()
+            time.sleep(0.02)
+
+    service.start()
+    try:
+        wait_for(lambda: service.metrics.cycle_failures._value.get() == 1)
+        wait_for(lambda: not service.cycle().running)
+        assert not service.ready and service.cycle().number == 1
+        assert service._thread is not None and service._thread.is_alive()
+        assert service.request_check() == 2
+        wait_for(lambda: service.ready and not service.cycle().running)
+        assert service.cycle().number == 2
+        assert len(service.latest("tenants")) == 3
+        text = service.metrics.exposition().decode()
+        assert "driftcheck_cycle_failures_total 1.0" in text
+    finally:
+        service.shutdown()
+
+
+def test_a_failed_check_gets_its_targets_latest_version_and_the_log_counts_right(
+    tmp_path, monkeypatch, caplog
+):
+    import logging
+
+    from driftcheck.config import load_config
+    from driftcheck.serve.service import Service, targets_of
+
+    monkeypatch.chdir(tmp_path)
+    fleet(tmp_path)
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "0001_x.sql").write_text("CREATE TABLE x (;")
+    (tmp_path / "driftcheck.toml").write_text(
+        f"migrations = {json.dumps(str(EXAMPLES))}\n"
+        '[[targets]]\nname = "one"\ndb = "tenants/b.db"\n'
+        '[[targets]]\nname = "broken"\ndb = "tenants/b.db"\nmigrations = "bad"\n'
+    )
+    cfg = load_config("driftcheck.toml")
+    service = Service(cfg, targets_of(cfg))
+    with caplog.at_level(logging.INFO, logger="driftcheck.serve"):
+        assert service.run_cycle()
+    assert "cycle 1: 2 databases in" in caplog.text
+    families: dict[str, list[Any]] = {}
+    for family in text_string_to_metric_families(service.metrics.exposition().decode()):
+        families.setdefault(family.name, []).extend(family.samples)
+    # Its only database is not one, but the target's migrations loaded: 0013.
+    assert sample(families, "driftcheck_database_latest_version", target="one") == 13
+    assert sample(families, "driftcheck_database_version_info", target="one")
+    info = sample(families, "driftcheck_database_version_info", target="one", latest_version="0013")
+    assert info == 1
+    # Migrations that do not load: no latest version to tell.
+    with pytest.raises(AssertionError):
+        sample(families, "driftcheck_database_latest_version", target="broken")
+    assert sample(families, "driftcheck_database_version_info", target="broken", latest_version="")
+
+    single = Service(cfg, targets_of(cfg)[:1])
+    with caplog.at_level(logging.INFO, logger="driftcheck.serve"):
+        assert single.run_cycle()
+    assert "cycle 1: 1 database in" in caplog.text

@@ -76,5 +76,9 @@ def test_the_service_answers_as_its_openapi_document_says(api_schema):
         "GET /reports",
         "GET /reports/{target}",
         "GET /reports/{target}/events",
+        "HEAD /",
+        "HEAD /healthz",
+        "HEAD /metrics",
+        "HEAD /readyz",
         "POST /check",
     ]

@@ -184,6 +184,7 @@ def validate_each(
     migrations_format: str | None = None,
     migrations_pattern: str | None = None,
     busy_timeout: float | None = None,
+    on_loaded: Callable[[str | None], None] | None = None,
 ) -> Generator[Report, None, None]:
     """Check many databases against one set of migrations, loaded once (as `validate`
     over a fleet does): one `Report` per database, in the order given, each yielded as
@@ -191,7 +192,9 @@ def validate_each(
     database that cannot be read is an `error` report, and so is every database when
     the migrations cannot be loaded: nothing is raised for one of them. Bad arguments
     (an unknown history store, a bad config) raise `DriftcheckError` on the first
-    `next()`."""
+    `next()`. `on_loaded`, when given, is called once before the first report with the
+    latest version of the migrations as loaded (None: they could not be loaded), which
+    an error report for an unreadable database does not carry."""
     from driftcheck.fleet import reports
 
     s = settings(
@@ -203,7 +206,12 @@ def validate_each(
         migrations_pattern=migrations_pattern,
         busy_timeout=busy_timeout,
     )
-    yield from reports(s, [os.fspath(d) for d in databases])
+
+    def loaded(expected: Any) -> None:
+        if on_loaded is not None:
+            on_loaded(expected.latest if expected is not None else None)
+
+    yield from reports(s, [os.fspath(d) for d in databases], loaded=loaded)
 
 
 def plan(
@@ -268,16 +276,18 @@ def render(
     format: str,  # noqa: A002 - the CLI's option, by the same name
     *,
     root: PathArg | None = None,
+    fail_on_pending: bool = False,
 ) -> str:
     """A report (from `validate` or `plan`) or a fleet's `FleetReport`, as `--format
     FORMAT` prints it: "text", "json", "markdown", "junit", "github" or "sarif".
 
     `root`: a directory that absolute migration paths are made relative to, for the
     github and sarif formats (their annotations name files from the repository's root).
-    An unknown format is a `DriftcheckError`."""
+    `fail_on_pending`: as `--fail-on-pending` (github: a pending database is an
+    `::error` that says why the check fails). An unknown format is a `DriftcheckError`."""
     from driftcheck.report.render import render as run
 
-    return run(report, format, root=_str(root))
+    return run(report, format, root=_str(root), fail_on_pending=fail_on_pending)
 
 
 # --------------------------------------------------------------------------

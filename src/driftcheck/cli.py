@@ -513,14 +513,16 @@ def _in_migrations(report: Report, migrations: Sequence[str]) -> Report:
     return report.model_copy(update={"error": e.model_copy(update={"file": path})})
 
 
-def _emit_ci(ui: UI, report: Report | FleetReport, fmt: str, title: str) -> None:
+def _emit_ci(
+    ui: UI, report: Report | FleetReport, fmt: str, title: str, fail_on_pending: bool = False
+) -> None:
     """A report (or a FleetReport) in a CI format on stdout; with --format github in a
     GitHub Actions job, the Markdown report is also appended to the job summary (a
     failure to write it is a warning: it never changes what the check says)."""
     from driftcheck.api import render
 
     root = os.environ.get("GITHUB_WORKSPACE") or os.getcwd()
-    ui.data(render(report, fmt, root=root), nl=False)
+    ui.data(render(report, fmt, root=root, fail_on_pending=fail_on_pending), nl=False)
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if fmt == "github" and summary:
         try:
@@ -566,7 +568,7 @@ def _checked(
         if fmt == "json":
             ui.data(report.model_dump_json(indent=2))
         elif fmt in CI_FORMATS:
-            _emit_ci(ui, report, fmt, title)
+            _emit_ci(ui, report, fmt, title, fail_on_pending)
         elif fmt == "sql":
             ui.data(api.fix_sql(v, s), nl=False)
         elif title == "status":
@@ -874,7 +876,7 @@ def _render_fleet(
         fleet_report = FleetReport(
             tool=tool(), generated_at=now(), shard=shard, reports=held, summary=tally.summary()
         )
-        _emit_ci(ui, fleet_report, fmt, title)
+        _emit_ci(ui, fleet_report, fmt, title, fail_on_pending)
     elif fmt == "text":
         if tally.total > tally.counts["clean"]:
             ui.out("")
@@ -976,8 +978,9 @@ def report_diff(
     pull request's report against main's); fleets are matched by database, and a database
     on one side only is new or gone.
 
-    Exit 1 when something new appeared (a change, a plan entry, a worse status, an error),
-    0 otherwise, 2 when a file cannot be read as a driftcheck report.
+    Exit 1 when it got worse: a worse status, or, the status unchanged, something new (a
+    change, a plan entry, an error); a better status never fails. 0 otherwise, 2 when a
+    file cannot be read as a driftcheck report.
     """
     ui = UI(quiet, color, json=fmt == "json")
 
@@ -1902,8 +1905,8 @@ def serve(
         typer.Option(
             "--interval",
             metavar="SECONDS",
-            help="Seconds between the end of a check cycle and the next (default: 300, or "
-            "[serve] interval).",
+            help="Seconds between the end of a check cycle and the next, 1 to 604800 (7 "
+            "days) (default: 300, or [serve] interval).",
             show_default=False,
         ),
     ] = None,

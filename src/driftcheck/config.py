@@ -234,6 +234,11 @@ class TargetConfig(_Section):
     @field_validator("db")
     @classmethod
     def _local_database(cls, value: str) -> str:
+        if not value.strip():
+            raise _Bad(
+                "empty: expected a path, a glob pattern or a URL",
+                'e.g. db = "tenants/*.db"',
+            )
         problem = url_problem(value)  # a URL naming a host, or no file
         if problem is not None:
             raise _Bad(*problem)
@@ -295,12 +300,17 @@ class NotifyConfig(_Section):
         return value
 
 
+# The longest `[serve] interval` (and `serve --interval`): 7 days, in seconds.
+MAX_INTERVAL = 7 * 24 * 3600
+
+
 class ServeConfig(_Section):
     """`[serve]`: defaults of `driftcheck serve`'s options (the options override them)."""
 
     host: str = "127.0.0.1"
     port: int = Field(default=9466, ge=1, le=65535, strict=True)
-    interval: int = Field(default=300, ge=1, strict=True)  # seconds between cycles
+    # Seconds between cycles: at most MAX_INTERVAL (a week).
+    interval: int = Field(default=300, ge=1, le=MAX_INTERVAL, strict=True)
     # Per target, the most not-clean databases with metric series of their own (worst
     # first); the rest are counted in the per-target series. Bounds the series count.
     metrics_databases: int = Field(default=100, ge=0, le=10_000, strict=True)
@@ -801,7 +811,10 @@ _EXPECTED: dict[str, tuple[str, str]] = {
     "serve": ("a section", ""),
     "serve.host": ("an address or host name (a string)", '"127.0.0.1"'),
     "serve.port": ("a port number, 1 to 65535", "9466"),
-    "serve.interval": ("a whole number of seconds, 1 or more", "300"),
+    "serve.interval": (
+        f"a whole number of seconds, 1 to {MAX_INTERVAL} (7 days)",
+        "300",
+    ),
     "serve.metrics_databases": ("a whole number, 0 to 10000", "100"),
     "replay": ("a section", ""),
     "replay.functions": (_FUNCTIONS, '["normalize", "BIN2B64/1"]'),

@@ -15,6 +15,10 @@ def main() -> None:
 
         sys.stdout.write(f"driftcheck {__version__}\n")
         return
-    from driftcheck.cli import main as run
-
+    try:
+        from driftcheck.cli import main as run
+    except KeyboardInterrupt:
+        # Ctrl-C while the command line is still loading: nothing has started yet.
+        sys.stderr.write("driftcheck: interrupted\n")
+        raise SystemExit(130) from None
     run()

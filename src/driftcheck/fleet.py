@@ -13,7 +13,7 @@ import dataclasses
 import glob
 import os
 import re
-from collections.abc import Generator, Mapping, Sequence
+from collections.abc import Callable, Generator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -268,10 +268,16 @@ def check(
         yield from results
 
 
-def reports(s: Settings, paths: Sequence[str]) -> Generator[Report, None, None]:
+def reports(
+    s: Settings,
+    paths: Sequence[str],
+    *,
+    loaded: Callable[[Expected | None], None] | None = None,
+) -> Generator[Report, None, None]:
     """One report per database, in the order of `paths`, checked in this thread (the
     service's road: it stops between two databases when asked). The expected schemas
-    are loaded once; when they cannot be, every database gets that error's report."""
+    are loaded once; when they cannot be, every database gets that error's report.
+    `loaded` is told what was loaded (None: they could not be)."""
     if not paths:
         return
     from driftcheck.check import ReportMemo
@@ -281,9 +287,13 @@ def reports(s: Settings, paths: Sequence[str]) -> Generator[Report, None, None]:
     try:
         expected = expected_schemas(s)
     except DriftcheckError as exc:
+        if loaded is not None:
+            loaded(None)
         for path in paths:
             yield error_report(exc, path)
         return
+    if loaded is not None:
+        loaded(expected)
     memo = ReportMemo()
     for path in paths:
         yield _report(s, expected, path, memo)

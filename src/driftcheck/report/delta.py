@@ -1,5 +1,6 @@
 """What changed between two reports of one database: changes that appeared or were
-resolved, status and version transitions, plan entries that appeared or were resolved.
+resolved, status and version transitions, plan entries that appeared, changed or were
+resolved.
 
 `serve` computes it between consecutive checks (its events and webhook), and
 `driftcheck report-diff OLD NEW` offline, for instance to compare a pull request's report
@@ -26,11 +27,14 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from driftcheck.changes import Change, Severity, sort_changes
 from driftcheck.normalize import fold
-from driftcheck.report.model import ErrorInfo, PlanEntry, Report, Status, Tool
+from driftcheck.report.model import Action, ErrorInfo, PlanEntry, Report, Status, Tool
 
 # Better to worse, as merge-reports ranks a database's reports.
 _STATUS_RANK = {"clean": 0, "pending": 1, "drift": 2, "error": 3}
 _SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
+# A plan entry's action by how much attention it needs: nothing, bookkeeping (the
+# history), running a migration, a person's decision.
+ACTION_RANK: dict[Action, int] = {"ok": 0, "record": 1, "apply": 2, "flag": 3}
 
 # Fields of a change that say the same thing in other words (the message), or where the
 # expected object comes from (the source: its line moves when a migration file is edited
@@ -71,6 +75,14 @@ class ChangePair(_Model):
     )
 
 
+class PlanEntryPair(_Model):
+    """A plan entry with the same version on both sides whose action or code differs,
+    neither side `ok` (an entry going to or from `ok` is resolved or appeared)."""
+
+    before: PlanEntry
+    after: PlanEntry
+
+
 class ErrorTransition(_Model):
     before: ErrorInfo | None
     after: ErrorInfo | None
@@ -85,8 +97,9 @@ class DeltaContent(_Model):
     different table, expected, actual or severity is `changed`; with only a different
     message, source or path it is no difference. A plan entry's identity is its version;
     entries with action `ok` are the absence of a finding, so an entry going from `apply`
-    to `ok` is resolved and one going from `ok` to `flag` appeared. An error report
-    checked nothing: against one, only the status and the error move.
+    to `ok` is resolved and one going from `ok` to `flag` appeared, while one going from
+    `apply` to `record` is changed (`plan_changed`). An error report checked nothing:
+    against one, only the status and the error move.
     """
 
     database: str | None = Field(description="target.database of the reports compared")
@@ -112,6 +125,12 @@ class DeltaContent(_Model):
         description="plan entries (record, apply, flag) of the new report that the old did "
         "not have for their version",
     )
+    plan_changed: list[PlanEntryPair] = Field(
+        default_factory=list,
+        description="plan entries (record, apply, flag) on both sides for one version whose "
+        "action or code differs (e.g. apply (pending) -> record (unrecorded)), in the new "
+        "report's order",
+    )
     plan_resolved: list[PlanEntry] = Field(
         default_factory=list,
         description="plan entries (record, apply, flag) of the old report that the new "
@@ -130,22 +149,31 @@ class DeltaContent(_Model):
             and not self.resolved
             and not self.changed
             and not self.plan_appeared
+            and not self.plan_changed
             and not self.plan_resolved
             and self.error is None
         )
 
     def is_worse(self) -> bool:
+        """The status decides when both sides have one and it moved: better (clean <
+        pending < drift < error) is never worse, whatever else moved (a database migrated
+        or repaired is a recovery), worse is worse. Otherwise (the status unchanged, a
+        first report, a database gone) what appeared decides."""
+        s = self.status
+        if s is not None and s.before is not None and s.after is not None:
+            return _STATUS_RANK[s.after] > _STATUS_RANK[s.before]
         if any(c.severity != "info" for c in self.appeared):
             return True
         if any(_rose(p.before.severity, p.after.severity) for p in self.changed):
             return True
         if self.plan_appeared:
             return True
-        s = self.status
-        if s is not None and s.after is not None and s.after != "clean":
-            before = -1 if s.before is None else _STATUS_RANK[s.before]
-            if _STATUS_RANK[s.after] > before:
-                return True
+        if any(
+            ACTION_RANK[p.after.action] > ACTION_RANK[p.before.action] for p in self.plan_changed
+        ):
+            return True
+        if s is not None and s.before is None and s.after is not None and s.after != "clean":
+            return True  # a first report that is not clean
         return self.error is not None and self.error.after is not None
 
 
@@ -157,9 +185,12 @@ class ReportDelta(DeltaContent):
 
     empty: bool = Field(description="nothing changed")
     worse: bool = Field(
-        description="something new appeared: a change (not info), a change whose severity "
-        "rose, a plan entry (a version to record or apply, a flag), a worse status "
-        "(clean < pending < drift < error), or an error"
+        description="the status got worse (clean < pending < drift < error); or, the status "
+        "unchanged (or a first report), something new appeared: a change (not info), a "
+        "change whose severity rose, a plan entry (a version to record or apply, a flag), a "
+        "plan entry whose action needs more attention (ok < record < apply < flag), a "
+        "status other than clean in a first report, or an error. A better status is never "
+        "worse, whatever else moved"
     )
 
     @model_validator(mode="before")
@@ -331,11 +362,15 @@ def report_delta(old: Report | None, new: Report) -> ReportDelta:
 
     plan_appeared: list[PlanEntry] = []
     plan_resolved: list[PlanEntry] = []
+    plan_changed: list[str] = []
     for key in plan_keys:
         before, after = old_plan.get(key), new_plan.get(key)
         was = None if before is None else (before.action, before.code)
         now = None if after is None else (after.action, after.code)
         if was == now:  # only the version's spelling or other wording moved
+            continue
+        if before is not None and after is not None and "ok" not in (before.action, after.action):
+            plan_changed.append(key)
             continue
         if before is not None and before.action != "ok":
             plan_resolved.append(before)
@@ -347,7 +382,7 @@ def report_delta(old: Report | None, new: Report) -> ReportDelta:
         # otherwise resolve and bring back all it had).
         top &= {"status", "error"}
         appeared_keys, resolved_keys, changed = set(), set(), {}
-        plan_appeared, plan_resolved = [], []
+        plan_appeared, plan_resolved, plan_changed = [], [], []
     old_order = {id(e): i for i, e in enumerate(old_plan.values())}
     new_order = {id(e): i for i, e in enumerate(new_plan.values())}
     error = None
@@ -368,6 +403,10 @@ def report_delta(old: Report | None, new: Report) -> ReportDelta:
         resolved=sort_changes(old_changes[k] for k in resolved_keys),
         changed=_pairs(old_changes, new_changes, changed),
         plan_appeared=sorted(plan_appeared, key=lambda e: new_order[id(e)]),
+        plan_changed=[
+            PlanEntryPair(before=old_plan[k], after=new_plan[k])
+            for k in sorted(plan_changed, key=lambda k: new_order[id(new_plan[k])])
+        ],
         plan_resolved=sorted(plan_resolved, key=lambda e: old_order[id(e)]),
         error=error,
     )

@@ -36,8 +36,15 @@ def _change(c: Change, style: Style) -> str:
 
 
 def _entry(e: PlanEntry) -> str:
-    what = f"{e.version} {e.name or ''}".rstrip() if e.version else "changes no version explains"
-    return f"{what}: {e.action} ({e.code})"
+    return f"{_entry_name(e)}: {_action(e)}"
+
+
+def _entry_name(e: PlanEntry) -> str:
+    return f"{e.version} {e.name or ''}".rstrip() if e.version else "changes no version explains"
+
+
+def _action(e: PlanEntry) -> str:
+    return f"{e.action} ({e.code})"
 
 
 def _value(value: object) -> str:
@@ -76,6 +83,9 @@ def render_delta(delta: ReportDelta, style: Style) -> list[str]:
         lines.append(f"  {style('-', 'green')} {style.wrap('resolved: ' + c.message, 4)}")
     for e in delta.plan_appeared:
         lines.append(f"  {style('+', 'red')} {style.wrap(_entry(e), 4)}")
+    for pair in delta.plan_changed:
+        moved = f"{_entry_name(pair.after)}: {_action(pair.before)} -> {_action(pair.after)}"
+        lines.append(f"  ~ {style.wrap(moved, 4)}")
     for e in delta.plan_resolved:
         lines.append(f"  {style('-', 'green')} {style.wrap('resolved: ' + _entry(e), 4)}")
     return lines

@@ -60,11 +60,35 @@ def _report_lines(report: Report, root: str | None) -> list[str]:
     return [_annotation(f) for f in findings(report, pending=True, root=root)]
 
 
-def render_github(report: Report | FleetReport, root: str | None = None) -> str:
+def _pending_failure(report: Report) -> list[str]:
+    """With --fail-on-pending, the annotation that says why a pending database fails."""
+    if report.status != "pending":
+        return []
+    versions = [e.version for e in report.plan if e.action == "apply" and e.version]
+    db = report.target.database
+    shown = ", ".join(versions[:10]) + (
+        f" and {len(versions) - 10} more" if len(versions) > 10 else ""
+    )
+    message = (
+        f"{len(versions)} version{'s' if len(versions) != 1 else ''} not applied yet "
+        f"({shown}); --fail-on-pending makes that a failure"
+    )
+    title = f"{db}: pending versions" if db else "pending versions"
+    return [command("error", message, title=title)]
+
+
+def render_github(
+    report: Report | FleetReport, root: str | None = None, *, fail_on_pending: bool = False
+) -> str:
     """The workflow commands for a report or a fleet (databases in report order), then a
-    one-line summary."""
+    one-line summary. `fail_on_pending`: a pending database is an `::error` too (the
+    check fails on it), not only its versions' notices."""
+
+    def lines_of(r: Report) -> list[str]:
+        return _report_lines(r, root) + (_pending_failure(r) if fail_on_pending else [])
+
     if isinstance(report, FleetReport):
-        lines = [line for r in report.reports for line in _report_lines(r, root)]
+        lines = [line for r in report.reports for line in lines_of(r)]
         s = report.summary
         counts = ", ".join(
             f"{n} {status}"
@@ -78,7 +102,9 @@ def render_github(report: Report | FleetReport, root: str | None = None) -> str:
         )
         lines.append(f"driftcheck: {s.databases} databases checked ({counts or 'none'})")
         return "\n".join(lines) + "\n"
-    lines = _report_lines(report, root)
-    db = report.target.database or "database"
+    lines = lines_of(report)
+    # A plain line (not a command), on one line whatever the path holds: a path with a
+    # newline could otherwise start a workflow command of its own.
+    db = escape_data(report.target.database or "database")
     lines.append(f"driftcheck: {db} is {report.status}")
     return "\n".join(lines) + "\n"

@@ -6,6 +6,7 @@ them (`python -m driftcheck.report.schema`), and a test keeps the two in step.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -359,9 +360,12 @@ class FleetReport(_Model):
 def now() -> str:
     """Report timestamp; SOURCE_DATE_EPOCH pins it for reproducible output."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = (
-        datetime.fromtimestamp(int(epoch), UTC) if epoch and epoch.isdigit() else datetime.now(UTC)
-    )
+    moment = datetime.now(UTC)
+    if epoch and epoch.isdigit():
+        # A value no date can hold (past year 9999) is ignored, as a non-number is:
+        # reproducible builds' convention is to fall back to the clock.
+        with contextlib.suppress(OverflowError, OSError, ValueError):
+            moment = datetime.fromtimestamp(int(epoch), UTC)
     return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 

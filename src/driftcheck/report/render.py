@@ -12,10 +12,17 @@ Format: TypeAlias = Literal["text", "json", "markdown", "junit", "github", "sari
 FORMATS: tuple[str, ...] = ("text", "json", *CI_FORMATS)
 
 
-def render(report: Report | FleetReport, fmt: str, *, root: str | None = None) -> str:
+def render(
+    report: Report | FleetReport,
+    fmt: str,
+    *,
+    root: str | None = None,
+    fail_on_pending: bool = False,
+) -> str:
     """`report` in `fmt`, as `--format fmt` prints it. `root`: a directory that absolute
     migration paths are made relative to (github, sarif: annotations name files from the
-    repository's root)."""
+    repository's root). `fail_on_pending`: as `--fail-on-pending` (github: a pending
+    database is an `::error`, saying why the check fails)."""
     if fmt == "json":
         return report.model_dump_json(indent=2) + "\n"
     if fmt == "text":
@@ -31,7 +38,7 @@ def render(report: Report | FleetReport, fmt: str, *, root: str | None = None) -
     if fmt == "github":
         from driftcheck.report.github import render_github
 
-        return render_github(report, root)
+        return render_github(report, root, fail_on_pending=fail_on_pending)
     if fmt == "sarif":
         from driftcheck.report.sarif import render_sarif
 

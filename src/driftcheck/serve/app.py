@@ -8,6 +8,7 @@ prints for the same databases.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import FastAPI, HTTPException, Path, Query
@@ -63,6 +64,15 @@ _NOT_FOUND: dict[int | str, dict[str, Any]] = {
 _MALFORMED: dict[int | str, dict[str, Any]] = {
     422: {"model": ValidationProblem, "description": "not a target name"}
 }
+_NOT_YET: dict[int | str, dict[str, Any]] = {
+    503: {
+        "model": Problem,
+        "description": "the target's first check has not finished yet (Retry-After: 5)",
+    }
+}
+# Uptime probes often ask with HEAD: these GET routes answer it too (the same status and
+# headers, no body).
+_HEAD = ("/", "/healthz", "/readyz", "/metrics")
 
 
 def create_app(service: Service) -> FastAPI:
@@ -127,11 +137,20 @@ def create_app(service: Service) -> FastAPI:
     @app.get(
         "/reports/{target}",
         response_model=FleetReport,
-        summary="One target's latest reports, as `validate --format json` prints them",
-        responses={**_NOT_FOUND, **_MALFORMED},
+        summary="One target's latest reports, as `validate --format json` prints them; "
+        "503 until its first check has finished",
+        responses={**_NOT_FOUND, **_MALFORMED, **_NOT_YET},
     )
     def target_reports(target: TargetName) -> Response:
         name = target_or_404(target)
+        if not service.checked(name):
+            raise HTTPException(
+                503,
+                f"target {name!r} has not been checked yet: its first check has not "
+                f"finished (cycle {service.cycle().number}); retry shortly, or wait for "
+                "/readyz to answer 200",
+                headers={"Retry-After": "5"},
+            )
         return Response(service.fleet_report(name).model_dump_json(), media_type="application/json")
 
     @app.get(
@@ -164,7 +183,37 @@ def create_app(service: Service) -> FastAPI:
             raise HTTPException(409, f"cycle {service.cycle().number} is running")
         return CheckStarted(cycle=number)
 
+    _answer_head(app)
     return app
+
+
+def _answer_head(app: FastAPI) -> None:
+    """HEAD on the `_HEAD` routes, as a route of its own each (an operation id of its own
+    in the OpenAPI document): the GET endpoint's answer, whose body the server drops."""
+    from fastapi.encoders import jsonable_encoder
+    from fastapi.routing import APIRoute
+
+    def head(endpoint: Callable[[], object]) -> Callable[[], Response]:
+        def answer() -> Response:
+            got = endpoint()  # these endpoints take no arguments
+            return got if isinstance(got, Response) else JSONResponse(jsonable_encoder(got))
+
+        return answer
+
+    for route in list(app.router.routes):
+        if isinstance(route, APIRoute) and route.path in _HEAD and "GET" in (route.methods or ()):
+            app.add_api_route(
+                route.path,
+                head(route.endpoint),
+                methods=["HEAD"],
+                response_class=Response,
+                summary=f"{route.summary}: the status and headers of GET, no body",
+                operation_id=f"{route.name}_head",
+                responses={
+                    code: {"description": str(r.get("description", ""))}
+                    for code, r in route.responses.items()
+                },
+            )
 
 
 def _json_str(text: str) -> str:

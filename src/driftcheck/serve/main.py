@@ -23,7 +23,7 @@ from collections.abc import Generator
 
 import uvicorn
 
-from driftcheck.config import Config, load_config
+from driftcheck.config import MAX_INTERVAL, Config, load_config
 from driftcheck.errors import ConfigError
 from driftcheck.serve.app import create_app
 from driftcheck.serve.service import Service, targets_of
@@ -116,9 +116,9 @@ def run(
     """Serve until SIGTERM or Ctrl-C; 0 then. Bad input raises DriftcheckError."""
     cfg = load_config(config)
     targets = targets_of(cfg)
-    if interval is not None and interval < 1:
+    if interval is not None and not 1 <= interval <= MAX_INTERVAL:
         raise ConfigError(
-            f"--interval {interval}: expected a number of seconds, 1 or more",
+            f"--interval {interval}: expected a number of seconds, 1 to {MAX_INTERVAL} (7 days)",
             hint="e.g. --interval 300 (the default)",
             code="usage",
         )
@@ -142,6 +142,14 @@ def run(
             address,
             _option(cfg, "host", host),
         )
+    for t in targets:
+        if not t.databases():  # not an error: a fleet may be empty for a while
+            log.warning(
+                "target %s: %s matches no database now (%s); it is checked again every cycle",
+                t.name,
+                t.db,
+                t.label,
+            )
     service = Service(cfg, targets, interval=every, metrics_databases=cfg.serve.metrics_databases)
     app = create_app(service)
     server = _Server(

@@ -8,7 +8,9 @@ Cardinality is bounded whatever the fleet's size (docs/serve.md, "Metrics"):
 - per database, only for databases that are not clean, the worst first (error,
   drift, pending, then by path), at most `metrics_databases` per target (`[serve]
   metrics_databases`, 100 by default): status (one series per status value), changes
-  by severity, pending versions, effective and latest version, last check time.
+  by severity, pending versions, effective and latest version (for a database whose
+  check failed, the latest version of its target's migrations when they loaded), last
+  check time.
 
 A clean database has no series of its own: 20,000 clean databases are 4 status series
 of their target. Counters and histograms never carry a database label, because a
@@ -73,6 +75,12 @@ class Metrics:
             "Check cycles run to the end.",
             registry=self.registry,
         )
+        self.cycle_failures = Counter(
+            "driftcheck_cycle_failures",
+            "Check cycles ended by an unexpected error (a bug; the service log has the "
+            "traceback). The schedule goes on.",
+            registry=self.registry,
+        )
         self.cycle_duration = Histogram(
             "driftcheck_cycle_duration_seconds",
             "Time of a whole check cycle (every target).",
@@ -99,6 +107,9 @@ class Metrics:
         if complete:
             self.cycles.inc()
             self.cycle_duration.observe(seconds)
+
+    def cycle_failed(self) -> None:
+        self.cycle_failures.inc()
 
     def webhook_failed(self) -> None:
         self.webhook_failures.inc()
@@ -207,7 +218,8 @@ class _StateCollector(Collector):
                 for severity in SEVERITIES:
                     changes.add_metric([*labels, severity], by[severity])
                 pending.add_metric(labels, r.summary.pending)
-                latest_version = r.migrations.latest_version if r.migrations else None
+                # A database whose check failed: its target's migrations, when they loaded.
+                latest_version = r.migrations.latest_version if r.migrations else st.latest_version
                 for family, version in ((effective, r.effective_version), (latest, latest_version)):
                     number = version_number(version)
                     if number is not None:

@@ -11,7 +11,9 @@ The request (docs/status-page-and-webhook.md has a receiver that verifies it):
 - `X-Driftcheck-Delivery`: an id of this event (a hash of the body), the same on every
   retry, so that a receiver can drop a duplicate;
 - with a secret, `X-Driftcheck-Signature: sha256=<hex>`: HMAC-SHA256 of the exact body
-  bytes under the secret, as GitHub's X-Hub-Signature-256.
+  bytes under the secret, as GitHub's X-Hub-Signature-256;
+- with `user:password@` in the URL, `Authorization: Basic …` (HTTP Basic auth); the URL
+  is requested without them, and the log never shows them.
 
 Retries: connection errors, timeouts, 408, 429 and 5xx are tried again, up to `retries`
 more times, after `backoff`, 2×`backoff`, 4×`backoff`… seconds; a Retry-After of at most
@@ -22,6 +24,7 @@ following one would turn the POST into a GET or send the event somewhere unrevie
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import json
@@ -35,7 +38,7 @@ from email.message import Message
 from email.utils import parsedate_to_datetime
 from http.client import HTTPException
 from typing import Any, Literal
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from driftcheck import __version__
 
@@ -87,6 +90,7 @@ def send(
         if scheme not in ("http", "https"):
             log.error("webhook %s: not an http(s) URL; the event is not sent", where)
             return False
+        url, authorization = _credentials(url)
         body = body_of(event)
         headers = {
             "Content-Type": "application/json",
@@ -96,6 +100,8 @@ def send(
         }
         if secret:
             headers[SIGNATURE_HEADER] = signature(secret, body)
+        if authorization:
+            headers["Authorization"] = authorization
     except (ValueError, TypeError) as exc:  # not JSON, or a secret that is not text
         log.error("webhook %s: the event cannot be sent: %s", where, exc)
         return False
@@ -174,6 +180,19 @@ def _attempt(
         return "delivered"
     log.error("webhook %s: HTTP %d; not retried", where, status)
     return "final"
+
+
+def _credentials(url: str) -> tuple[str, str | None]:
+    """The URL without its user:password@, and those as an HTTP Basic Authorization
+    header (None without them). urllib would take them for part of the host."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url, None
+    userinfo, _, hostport = parts.netloc.rpartition("@")
+    user, _, password = userinfo.partition(":")
+    pair = f"{unquote(user)}:{unquote(password)}".encode()
+    token = base64.b64encode(pair).decode("ascii")
+    return urlunsplit(parts._replace(netloc=hostport)), f"Basic {token}"
 
 
 def _event_type(event: Mapping[str, Any]) -> str:

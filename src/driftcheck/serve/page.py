@@ -241,6 +241,22 @@ def _action(entry: Mapping[str, Any], sign: str = "") -> str:
     return f'<li>{mark}<span class="act">{action}</span> {what} {_e(entry.get("reason"))}</li>'
 
 
+def _plan_change(pair: Mapping[str, Any]) -> str:
+    """A plan entry whose action or code moved: `~ 0012 rename_shelf_items: apply
+    (pending) → record (unrecorded)`, then the new reason."""
+    before, after = _map(pair.get("before")), _map(pair.get("after"))
+    version = " ".join(_e(x) for x in (after.get("version"), after.get("name")) if x)
+    what = f"<b>{version}</b>" if version else f"<b>{_e(after.get('code'))}</b>"
+
+    def action(entry: Mapping[str, Any]) -> str:
+        return f'<span class="act">{_e(entry.get("action"))}</span> ({_e(entry.get("code"))})'
+
+    return (
+        f'<li><span class="sign">~</span> {what}: {action(before)} → {action(after)} '
+        f"{_e(after.get('reason'))}</li>"
+    )
+
+
 def _error(error: Mapping[str, Any]) -> str:
     out = [
         '<div class="error">',
@@ -361,6 +377,8 @@ def _event(event: Mapping[str, Any]) -> str:
     )
     entries = [_map(e) for e in _list(delta.get("plan_appeared"))]
     out += _event_list("new in the plan", [_action(e, "+") for e in entries])
+    pairs = [_map(p) for p in _list(delta.get("plan_changed"))]
+    out += _event_list("changed in the plan", [_plan_change(p) for p in pairs])
     entries = [_map(e) for e in _list(delta.get("plan_resolved"))]
     out += _event_list("gone from the plan", [_action(e, "−") for e in entries])
     out.append("</li>")

@@ -48,6 +48,8 @@ PAGE_EVENTS = 50
 # Test hook: seconds to wait after each database's check (a slow cycle on demand).
 DELAY_ENV = "DRIFTCHECK_SERVE_TEST_DELAY"
 STATUSES = ("clean", "pending", "drift", "error")
+# The longest single wait of the scheduler, in seconds (it waits longer in slices).
+MAX_WAIT = 3600.0
 
 
 class _Model(BaseModel):
@@ -152,6 +154,9 @@ class TargetState:
     previous: dict[str, Report] = field(default_factory=dict)
     events: deque[Event] = field(default_factory=lambda: deque(maxlen=EVENTS_KEPT))
     passes: int = 0  # complete passes over the target
+    # The latest version of the target's migrations, as last loaded (None: not known,
+    # or they did not load): the `latest` of its databases whose check failed.
+    latest_version: str | None = None
     checked_at: float | None = None  # when the last complete pass finished
 
 
@@ -212,14 +217,31 @@ class Service:
             try:
                 self.run_cycle()
             except Exception:  # a bug must not end the schedule
-                log.exception("cycle %d failed", self._number)
-            deadline = time.monotonic() + self.interval
-            while not self._stop.is_set() and not self._requested:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    break
-                self._wake.wait(left)
-                self._wake.clear()
+                log.exception("cycle %d failed; the next one runs as scheduled", self._number)
+                self._failed()
+            try:
+                self._wait(self.interval)
+            except Exception:  # nor may the wait: try again in a minute
+                log.exception("the scheduler's wait failed; the next cycle runs in 60 s")
+                self._failed()
+                self._stop.wait(60.0)
+
+    def _wait(self, seconds: float) -> None:
+        """Until `seconds` have passed, a cycle is asked for, or the service stops."""
+        deadline = time.monotonic() + seconds
+        while not self._stop.is_set() and not self._requested:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
+            # In slices: Event.wait overflows on a timeout beyond the platform's time_t.
+            self._wake.wait(min(left, MAX_WAIT))
+            self._wake.clear()
+
+    def _failed(self) -> None:
+        """A cycle that ended in an unexpected exception: counted, and not running."""
+        with self.lock:
+            self._running = False
+        self.metrics.cycle_failed()
 
     def request_check(self) -> int | None:
         """Ask for a cycle now: its number, or None when one is running already."""
@@ -257,13 +279,14 @@ class Service:
             self._started_at = time.time()
             number = self._number
         started = time.monotonic()
-        complete = True
+        complete = False  # stays so when stopped, or when a bug raises
         counts: Counter[str] = Counter()
         try:
             for target in self.targets:
                 if self._stop.is_set() or not self._check_target(target, number, counts):
-                    complete = False
                     break
+            else:
+                complete = True
         finally:
             seconds = time.monotonic() - started
             with self.lock:
@@ -273,11 +296,13 @@ class Service:
                     self._ready = True
             self.metrics.cycle_done(seconds, complete)
         shown = "  ".join(f"{s} {counts[s]:,}" for s in STATUSES if counts[s])
+        total = sum(counts.values())
         log.info(
-            "cycle %d%s: %s databases in %.1f s%s",
+            "cycle %d%s: %s database%s in %.1f s%s",
             number,
             "" if complete else " (stopped)",
-            f"{sum(counts.values()):,}",
+            f"{total:,}",
+            "" if total == 1 else "s",
             seconds,
             f": {shown}" if shown else "",
         )
@@ -291,7 +316,7 @@ class Service:
         # A database that went away is checked once more (its `error` report says so).
         carried = [p for p, c in st.latest.items() if p not in known and c.report.status != "error"]
         paths = sorted(known | set(carried))
-        with contextlib.closing(self._reports(target, paths)) as checks:
+        with contextlib.closing(self._reports(target, st, paths)) as checks:
             for path, report, seconds in checks:
                 self._record(target, st, path, report, number)
                 counts[report.status] += 1
@@ -316,22 +341,30 @@ class Service:
         return True
 
     def _reports(
-        self, target: Target, paths: list[str]
+        self, target: Target, st: TargetState, paths: list[str]
     ) -> Generator[tuple[str, Report, float], None, None]:
-        """(path, report, seconds) per database; errors of any kind become reports."""
+        """(path, report, seconds) per database; errors of any kind become reports.
+        Sets `st.latest_version` when the migrations are loaded (or fail to)."""
         from driftcheck import api
         from driftcheck.reporting import error_report
 
-        reports = api.validate_each(
-            paths,
-            migrations=target.migrations,
-            config=self.config,
-            history=target.history,
-            expected=target.expected,
-            migrations_format=target.migrations_format,
-            migrations_pattern=target.migrations_pattern,
-            busy_timeout=target.busy_timeout,
-        )
+        def loaded(latest: str | None) -> None:
+            st.latest_version = latest
+
+        def each() -> Generator[Report, None, None]:
+            yield from api.validate_each(
+                paths,
+                migrations=target.migrations,
+                config=self.config,
+                history=target.history,
+                expected=target.expected,
+                migrations_format=target.migrations_format,
+                migrations_pattern=target.migrations_pattern,
+                busy_timeout=target.busy_timeout,
+                on_loaded=loaded,
+            )
+
+        reports = each()
         with contextlib.closing(reports):
             done = 0
             try:
@@ -341,6 +374,7 @@ class Service:
                     done += 1
                     yield path, report, time.monotonic() - t0
             except DriftcheckError as exc:  # the target's settings: every database
+                st.latest_version = None
                 for path in paths[done:]:
                     yield path, error_report(exc, path), 0.0
             except Exception as exc:  # a bug: this target's remaining databases only
@@ -392,6 +426,11 @@ class Service:
 
     def target(self, name: str) -> Target | None:
         return next((t for t in self.targets if t.name == name), None)
+
+    def checked(self, name: str) -> bool:
+        """Whether a pass over the target has finished (its reports are there to read)."""
+        with self.lock:
+            return self.state[name].passes > 0
 
     def latest(self, name: str) -> list[Checked]:
         """A target's latest reports, in database order."""

@@ -102,11 +102,13 @@ def check_database_file(path: str) -> Path:
     """Fail clearly, before SQLite does, on paths that are not database files."""
     p = Path(path)
     if not p.exists():
-        raise DatabaseError(
-            f"database {path}: no such file",
-            hint="check the path (driftcheck never creates a database when it reads one)",
-            code="database_missing",
-        )
+        hint = "check the path (driftcheck never creates a database when it reads one)"
+        if any(c in path for c in "*?["):
+            hint = (
+                "this command takes one database, not a pattern: `driftcheck validate "
+                "--db 'dir/*.db'` checks every database a pattern matches"
+            )
+        raise DatabaseError(f"database {path}: no such file", hint=hint, code="database_missing")
     if p.is_dir():
         raise DatabaseError(
             f"database {path}: is a directory, not a SQLite database file",
