@@ -630,3 +630,40 @@ def test_a_pattern_given_to_a_one_database_command_says_to_use_validate(cli, pro
     r = cli("plan", "--db", "*.db", "-m", "migrations")
     assert r.exit_code == 2
     assert "takes one database, not a pattern" in r.stderr and "validate" in r.stderr
+
+
+def test_markdown_tables_parse_as_tables_with_one_cell_per_column(cli, project) -> None:
+    """Read by a CommonMark parser with GitHub's tables: every row of every table has as
+    many cells as its header, whatever the messages hold (`|` in a default value)."""
+    from markdown_it import MarkdownIt
+
+    r = cli("plan", "--db", "drifted.db", "-m", "migrations", "-f", "markdown")
+    tokens = MarkdownIt("commonmark").enable("table").parse(r.stdout)
+    tables: list[list[list[str]]] = []
+    row: list[str] = []
+    for i, t in enumerate(tokens):
+        if t.type == "table_open":
+            tables.append([])
+        elif t.type == "tr_open":
+            row = []
+        elif t.type in ("th_open", "td_open"):
+            row.append(tokens[i + 1].content)
+        elif t.type == "tr_close":
+            tables[-1].append(row)
+    assert len(tables) >= 2, r.stdout  # the changes and the plan
+    for table in tables:
+        assert all(len(line) == len(table[0]) for line in table), table
+    changes = next(t for t in tables if t[0][:2] == ["severity", "object"])
+    assert any("free|trial" in cell for line in changes for cell in line), changes
+    plan = next(t for t in tables if t[0] == ["version", "action", "reason"])
+    assert ["0003 tags", "apply"] in [line[:2] for line in plan]
+
+
+def test_text_shows_control_characters_in_names_escaped(cli, project) -> None:
+    """A column named with an ESC would recolour (or worse) the terminal it is printed on."""
+    with sqlite3.connect(project / "clean.db") as conn:
+        conn.execute('ALTER TABLE tags ADD COLUMN "a\x01b\x1b[31m"')
+    r = cli("validate", "--db", "clean.db", "-m", "migrations")
+    assert r.exit_code == 1
+    assert "\x1b" not in r.stdout and "\x01" not in r.stdout
+    assert "tags.a\\x01b\\x1b[31m exists in the database" in r.stdout

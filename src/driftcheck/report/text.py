@@ -20,6 +20,16 @@ _STATUS_COLOUR = {"clean": "green", "pending": "yellow", "drift": "red", "error"
 _ACTION_COLOUR = {"ok": "green", "record": "yellow", "apply": "cyan", "flag": "red"}
 
 
+# Control characters (C0 but tab and newline, DEL, C1): an object's name may hold them, and
+# a terminal would obey them (an ESC starts a colour or worse). Shown as \xNN instead.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """`text` with control characters shown as `\\xNN`, safe to print to a terminal."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
 _UNBREAKABLE = re.compile(r"`[^`\n]*`|\bignore = \[[^\]\n]*\]")
 
 
@@ -66,10 +76,10 @@ def changes_block(changes: Iterable[Change], style: Style) -> list[str]:
         groups.setdefault(c.table or "", []).append(c)
     lines: list[str] = []
     for table in sorted(groups, key=lambda t: (t == "", fold(t))):
-        lines.append(style(table if table else "(views)", bold=True))
+        lines.append(style(printable(table) if table else "(views)", bold=True))
         for c in groups[table]:
             sev = style(f"{c.severity:<7}", _SEVERITY_COLOUR[c.severity])
-            text = c.message + (f" ({note})" if (note := source_note(c)) else "")
+            text = printable(c.message + (f" ({note})" if (note := source_note(c)) else ""))
             lines.append(f"  {_SYMBOL[c.change]} {sev}  {style.wrap(text, 4 + 7 + 2)}")
     return lines
 
@@ -330,9 +340,9 @@ def plan_block(entries: list[PlanEntry], style: Style, title: str = "plan") -> l
         flush()
         label = f"{e.name}: " if e.name else ""
         code = f"[{e.code}] " if e.action == "flag" or e.code == "reformatted" else ""
-        rows.append((e.version or "-", e.action, f"{label}{code}{e.reason}"))
+        rows.append((e.version or "-", e.action, printable(f"{label}{code}{e.reason}")))
         if e.action == "flag":
-            rows += [("", "", f"  {ev.message}") for ev in e.evidence[:8]]
+            rows += [("", "", f"  {printable(ev.message)}") for ev in e.evidence[:8]]
             if len(e.evidence) > 8:
                 rows.append(("", "", f"  ... and {len(e.evidence) - 8} more"))
     flush()
